@@ -1,0 +1,182 @@
+/**
+ * ISC dhcpd 4.4 failover as the program declares it: one relationship is the `failover peer "NAME"` block
+ * on both servers, written mirrored (each side's address and port swapped), with dhcpd's own rules checked
+ * here so that nothing dhcpd would refuse ever reaches a server.
+ */
+import { z } from "zod";
+import { sshConnection } from "../../model/connections";
+import { absolutePath, command, ipv4, ipv4Network, label, port, seconds } from "../../model/primitives";
+
+/** A peer name is written as a quoted string; these characters could never round-trip through dhcpd's lexer. */
+export const peerName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.:@+-]*$/, {
+    message: "must start with a letter or digit and use only letters, digits, spaces and _ . : @ + -",
+  });
+
+const percent = z.number().int().min(0).max(100);
+
+/** Statements each side may set for itself (dhcpd allows them to differ between the two peers). */
+export const sideStatements = z.strictObject({
+  maxResponseDelay: z.number().int().min(1).max(86_400).optional(),
+  maxUnackedUpdates: z.number().int().min(1).max(65_535).optional(),
+  loadBalanceMaxSeconds: z.number().int().min(1).max(65_535).optional(),
+  /** Seconds in communications-interrupted before entering partner-down on its own; 0 turns it off. */
+  autoPartnerDown: seconds.optional(),
+  maxLeaseMisbalance: percent.optional(),
+  maxLeaseOwnership: percent.optional(),
+  minBalance: seconds.optional(),
+  maxBalance: seconds.optional(),
+  /** Primary only: dhcpd rejects them on a secondary. Accepted here to name the rule when misplaced. */
+  mclt: seconds.optional(),
+  split: z.number().int().min(0).max(256).optional(),
+  hba: z.string().optional(),
+});
+
+const HBA = /^([0-9a-fA-F]{2}:){31}[0-9a-fA-F]{2}$/;
+
+/** The relationship's statements; defaults follow ISC's advice (max-unacked-updates 10, load balance max seconds 3). */
+export const iscFailover = z.strictObject({
+  mclt: z.number().int().min(1).max(86_400).default(3600),
+  split: z.number().int().min(0).max(256).optional(),
+  hba: z.string().regex(HBA, { message: "must be 32 colon-separated hex bytes (64 hex digits)" }).optional(),
+  maxResponseDelay: z.number().int().min(1).max(86_400).default(30),
+  maxUnackedUpdates: z.number().int().min(1).max(65_535).default(10),
+  loadBalanceMaxSeconds: z.number().int().min(1).max(65_535).default(3),
+  autoPartnerDown: seconds.optional(),
+  maxLeaseMisbalance: percent.optional(),
+  maxLeaseOwnership: percent.optional(),
+  minBalance: seconds.optional(),
+  maxBalance: seconds.optional(),
+});
+export type IscFailover = z.output<typeof iscFailover>;
+
+export const omapiSettings = z.strictObject({
+  /** Where OMAPI listens; defaults to the server's failover address. */
+  address: ipv4.optional(),
+  port: port.default(7911),
+  keyName: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, { message: "must be a plain key name" }),
+  algorithm: z.enum(["hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"]).default("hmac-sha256"),
+  secret: z.string().min(1),
+});
+
+export const iscServer = z.strictObject({
+  /** The server's label in messages and outputs. */
+  name: label,
+  /** The address this server's failover peer listens on (its `address` statement). */
+  address: ipv4,
+  /** This server's failover port (its `port` statement; the partner's `peer port`). */
+  port: port.default(647),
+  ssh: sshConnection,
+  configPath: absolutePath.default("/etc/dhcp/dhcpd.conf"),
+  /** The dhcpd binary used to validate (`dhcpd -t -cf FILE`) before anything is written. */
+  dhcpd: z.string().min(1).default("dhcpd"),
+  /** dhcpd has no reload: every change is a restart. */
+  restart: command.default(["systemctl", "restart", "isc-dhcp-server"]),
+  /** Exits 0 while dhcpd runs; used to check that a restarted dhcpd came back. */
+  isRunning: command.default(["systemctl", "is-active", "--quiet", "isc-dhcp-server"]),
+  /** A file on the server that serialises runs; defaults next to the config. */
+  lockPath: absolutePath.optional(),
+  /** OMAPI, for failover state and partner-down; without it the state outputs say "unknown". */
+  omapi: omapiSettings.optional(),
+  /** This side's own statements, overriding the relationship's. */
+  failover: sideStatements.optional(),
+});
+export type IscServer = z.output<typeof iscServer>;
+
+/** Who the relationship is and how to reach both servers: what memberships and triggers carry. */
+export const iscTarget = z.strictObject({
+  vendor: z.literal("isc"),
+  name: peerName,
+  primary: iscServer,
+  secondary: iscServer,
+});
+export type IscTarget = z.output<typeof iscTarget>;
+
+export const iscRelationship = z
+  .strictObject({
+    vendor: z.literal("isc"),
+    name: peerName,
+    primary: iscServer,
+    secondary: iscServer,
+    isc: iscFailover.prefault({}),
+    /**
+     * When this is a server's first failover peer, make every other pool on the server refer to it
+     * (Micetro's behaviour), instead of only the pools that memberships name.
+     */
+    claimAllPools: z.boolean().default(false),
+    /** Where pools that refer to this peer go when it is deleted and two or more other peers remain. */
+    reassignPoolsTo: peerName.optional(),
+    /** Take over a relationship that already exists on the servers instead of failing. */
+    adopt: z.boolean().default(false),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.isc.split !== undefined && spec.isc.hba !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["isc", "hba"], message: "give split or hba, not both (dhcpd accepts one load-balancing method)" });
+    }
+    for (const side of ["primary", "secondary"] as const) {
+      const own = spec[side].failover;
+      if (!own) continue;
+      for (const key of ["mclt", "split", "hba"] as const) {
+        if (own[key] === undefined) continue;
+        const fix = side === "secondary" ? `only the primary may set ${key}: move it to isc.${key}` : `set it once as isc.${key}`;
+        ctx.addIssue({ code: "custom", path: [side, "failover", key], message: fix });
+      }
+    }
+    if (spec.primary.name === spec.secondary.name) {
+      ctx.addIssue({ code: "custom", path: ["secondary", "name"], message: "must differ from primary.name" });
+    }
+    if (spec.primary.address === spec.secondary.address && spec.primary.port === spec.secondary.port) {
+      ctx.addIssue({ code: "custom", path: ["secondary", "address"], message: "the two peers cannot listen on the same address and port" });
+    }
+    if (spec.reassignPoolsTo === spec.name) {
+      ctx.addIssue({ code: "custom", path: ["reassignPoolsTo"], message: "must name another failover peer, not this one" });
+    }
+  });
+export type IscRelationship = z.output<typeof iscRelationship>;
+
+export const iscMembership = z.strictObject({
+  vendor: z.literal("isc"),
+  relationship: iscTarget,
+  /** The subnet, as network/prefix: "10.231.11.0/24". */
+  scope: ipv4Network,
+  /** Which of the subnet's pools join (0-based, in file order); all of them when omitted. */
+  pools: z.array(z.number().int().min(0)).min(1).optional(),
+  /** On removal, what happens to the copy this membership put on the partner (if it copied one). */
+  partnerCopy: z.enum(["delete", "keep"]).default("delete"),
+  adopt: z.boolean().default(false),
+});
+export type IscMembership = z.output<typeof iscMembership>;
+
+export const iscReplication = z
+  .strictObject({
+    vendor: z.literal("isc"),
+    relationship: iscTarget,
+    /** The server whose configuration is copied: the primary's or the secondary's label. */
+    source: label,
+    level: z.enum(["scope", "relationship", "server"]),
+    /** The subnets to copy at scope level. */
+    scopes: z.array(ipv4Network).min(1).optional(),
+    /** Any values; replication runs again whenever they change. */
+    triggers: z.array(z.json()).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const servers = [spec.relationship.primary.name, spec.relationship.secondary.name];
+    if (!servers.includes(spec.source)) {
+      ctx.addIssue({ code: "custom", path: ["source"], message: `must be one of the relationship's servers: ${servers.join(", ")}` });
+    }
+    if (spec.level === "scope" && !spec.scopes) {
+      ctx.addIssue({ code: "custom", path: ["scopes"], message: 'is required when level is "scope"' });
+    }
+    if (spec.level !== "scope" && spec.scopes) {
+      ctx.addIssue({ code: "custom", path: ["scopes"], message: 'applies only when level is "scope"' });
+    }
+  });
+export type IscReplication = z.output<typeof iscReplication>;
+
+/** The target memberships and triggers carry: identity and connections, not the failover statements. */
+export function iscRelationshipTarget(spec: { name: unknown; primary: unknown; secondary: unknown }): Record<string, unknown> {
+  return { vendor: "isc", name: spec.name, primary: spec.primary, secondary: spec.secondary };
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { absolutePath, hostname, port, sha256Fingerprint } from "./primitives";
+
+/**
+ * How to reach a server over SSH. The host key is pinned: a server presenting any other key is refused,
+ * so a moved or impersonated host never receives a configuration.
+ */
+export const sshConnection = z
+  .strictObject({
+    host: hostname,
+    port: port.default(22),
+    username: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, { message: "must be a plain user name" }),
+    hostKeySha256: sha256Fingerprint,
+    privateKey: z.string().min(1).optional(),
+    passphrase: z.string().optional(),
+    privateKeyPath: absolutePath.optional(),
+    agent: z.union([z.literal(true), absolutePath]).optional(),
+    connectTimeoutSeconds: z.number().int().min(1).max(300).default(20),
+  })
+  .superRefine((ssh, ctx) => {
+    const ways = [ssh.privateKey, ssh.privateKeyPath, ssh.agent].filter((way) => way !== undefined).length;
+    if (ways !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "give exactly one of privateKey (a secret), privateKeyPath or agent (true for $SSH_AUTH_SOCK)",
+      });
+    }
+    if (ssh.passphrase !== undefined && ssh.agent !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["passphrase"], message: "a passphrase applies to a private key, not to an agent" });
+    }
+  });
+export type SshConnection = z.output<typeof sshConnection>;
+
+/** A local PowerShell session (node-powershell) that reaches the DHCP server with -ComputerName. */
+export const localPowerShell = z.strictObject({
+  executable: z.string().min(1).default("pwsh"),
+  computerName: hostname,
+});
+
+/** PowerShell over SSH: a Windows OpenSSH server running powershell -NoProfile -NonInteractive -EncodedCommand. */
+export const powerShellOverSsh = z.strictObject({
+  ssh: sshConnection,
+  executable: z.string().min(1).default("powershell"),
+});
+
+export const powerShellConnection = z.union([
+  z.strictObject({ local: localPowerShell }),
+  z.strictObject({ overSsh: powerShellOverSsh }),
+]);
+export type PowerShellConnection = z.output<typeof powerShellConnection>;
+
+/** Kea's control API: the Control Agent (Kea 2.x) or a daemon's own HTTP control socket (Kea 3.x). */
+export const keaApiConnection = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  /** PEM text of the CA that signed the server's certificate (https only). */
+  caCert: z.string().min(1).optional(),
+  timeoutSeconds: z.number().int().min(1).max(600).default(30),
+});
+export type KeaApiConnection = z.output<typeof keaApiConnection>;

@@ -1,0 +1,71 @@
+/**
+ * Every property with one of these names holds a secret, wherever it appears in a resource's inputs.
+ * The resources move such values out of the inputs into one `secrets` input (marked secret) before
+ * the engine sees them, so that the rest of the inputs stays readable in previews and state.
+ */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  "privateKey",
+  "passphrase",
+  "password",
+  "secret",
+  "sharedSecret",
+  "basicAuthPassword",
+]);
+
+/** Secrets keyed by their dotted path in the inputs, e.g. "primary.ssh.privateKey" or "peers.0.basicAuthPassword". */
+export type SecretMap = Record<string, string>;
+
+export interface SplitInputs<T> {
+  public: T;
+  secrets: SecretMap;
+}
+
+export function splitSecrets<T>(value: T, prefix: string[] = []): SplitInputs<T> {
+  const secrets: SecretMap = {};
+  const walk = (node: unknown, path: string[]): unknown => {
+    if (Array.isArray(node)) return node.map((item, index) => walk(item, [...path, String(index)]));
+    if (node === null || typeof node !== "object") return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(node)) {
+      if (SECRET_FIELDS.has(key) && inner !== undefined && inner !== null) {
+        secrets[[...path, key].join(".")] = String(inner);
+      } else {
+        out[key] = walk(inner, [...path, key]);
+      }
+    }
+    return out;
+  };
+  return { public: walk(value, prefix) as T, secrets };
+}
+
+export function mergeSecrets<T>(value: T, secrets: SecretMap | undefined): T {
+  if (!secrets || Object.keys(secrets).length === 0) return value;
+  const copy = structuredClone(value) as Record<string, unknown>;
+  secrets: for (const [dotted, secret] of Object.entries(secrets)) {
+    const path = dotted.split(".");
+    let node: Record<string, unknown> = copy;
+    for (const segment of path.slice(0, -1)) {
+      const next = node[segment];
+      // The enclosing value is unknown (preview) or was removed from the program: nothing to put it in.
+      if (next === null || typeof next !== "object") continue secrets;
+      node = next as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = secret;
+  }
+  return copy as T;
+}
+
+/** The secret values inside a value, for redaction of anything that might echo them. */
+export function secretValues(secrets: SecretMap | undefined): string[] {
+  return Object.values(secrets ?? {}).filter((value) => value.length > 0);
+}
+
+/**
+ * Secrets the provider needs again later to reach a server (delete and refresh get only the old outputs):
+ * these are kept, encrypted, in outputs. Every other secret keeps only a salted hash.
+ */
+const CONNECTION_CONTAINERS: ReadonlySet<string> = new Set(["ssh", "overSsh", "local", "api", "omapi"]);
+
+export function isConnectionSecret(path: string): boolean {
+  return path.split(".").some((segment) => CONNECTION_CONTAINERS.has(segment));
+}

@@ -1,0 +1,18 @@
+import { managedHandlers, type ManagedKind } from "./managed";
+
+const kind: ManagedKind = {
+  typeName: "FailoverRelationship",
+  extraOutputKeys: ["target", "summary", "status"],
+  vendorOf: (inputs) => inputs.vendor,
+  schema: (backend) => backend.schemas.relationship,
+  ops: (backend) => backend.relationship,
+  describe: (spec) => String(spec.name),
+  id: (spec) => `${String(spec.vendor)}:${String(spec.name)}`,
+  extraOutputs: (backend, spec, live) => ({
+    target: backend.relationship.target(spec),
+    summary: backend.relationship.summary(spec),
+    status: live.status ?? {},
+  }),
+};
+
+export const relationshipHandlers = managedHandlers(kind);

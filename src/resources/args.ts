@@ -1,0 +1,42 @@
+/**
+ * The arguments of each resource, per vendor, derived from the vendors' zod schemas (the one source of
+ * truth) with every value accepting a pulumi.Input.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { Vendor } from "../backends/backend";
+import type { iscMembership, iscRelationship, iscReplication } from "../backends/isc/schema";
+
+type Primitive = string | number | boolean | null | undefined;
+
+/** Every nested value may be a pulumi.Input (an Output of another resource, a secret from config...). */
+export type DeepInput<T> = T extends Primitive
+  ? pulumi.Input<T>
+  : T extends ReadonlyArray<infer U>
+    ? pulumi.Input<Array<DeepInput<U>>>
+    : pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>;
+
+type Args<T> = { [K in keyof T]: DeepInput<T[K]> };
+
+/** Arguments of a FailoverRelationship; `name` defaults to the resource's name. */
+export interface RelationshipArgsByVendor {
+  isc: Args<Omit<z.input<typeof iscRelationship>, "vendor" | "name">>;
+  kea: never;
+  windows: never;
+}
+
+/** What a membership adds besides its relationship and scope. */
+export interface MembershipArgsByVendor {
+  isc: Args<Omit<z.input<typeof iscMembership>, "vendor" | "relationship" | "scope" | "adopt">>;
+  kea: never;
+  windows: never;
+}
+
+/** What a replication trigger adds besides its relationship, source, level, scopes and triggers. */
+export interface ReplicationArgsByVendor {
+  isc: Args<Omit<z.input<typeof iscReplication>, "vendor" | "relationship" | "source" | "level" | "scopes" | "triggers">>;
+  kea: never;
+  windows: never;
+}
+
+export type RelationshipArgs<V extends Vendor> = { vendor: V; name?: pulumi.Input<string> } & RelationshipArgsByVendor[V];

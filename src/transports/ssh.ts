@@ -1,0 +1,231 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import * as fs from "node:fs/promises";
+import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from "ssh2";
+import type { SshConnection } from "../model/connections";
+
+export interface ExecResult {
+  code: number | null;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  timeoutMs?: number;
+}
+
+/** Events the transport reports, for the benchmark's counts. */
+export interface SshObserver {
+  connected?(server: string): void;
+  executed?(server: string, argv: readonly string[]): void;
+}
+
+/** Quotes one word for a POSIX shell: the remote side runs exec requests through the user's shell. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function shellCommand(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(" ");
+}
+
+/** OpenSSH's fingerprint format: "SHA256:" + unpadded base64 of the SHA-256 of the key blob. */
+export function fingerprintOf(hostKey: Buffer): string {
+  return `SHA256:${createHash("sha256").update(hostKey).digest("base64").replace(/=+$/, "")}`;
+}
+
+function sameFingerprint(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** An SSH connection to one server, reused for every command and file of a run. */
+export class SshSession {
+  private sftpChannel: Promise<SFTPWrapper> | undefined;
+
+  private constructor(
+    private readonly client: Client,
+    readonly server: string,
+    readonly endpoint: string,
+    private readonly observer: SshObserver,
+  ) {}
+
+  static async connect(connection: SshConnection, server: string, observer: SshObserver = {}): Promise<SshSession> {
+    const endpoint = `${connection.username}@${connection.host}:${connection.port}`;
+    const client = new Client();
+    let presented: string | undefined;
+    const config: ConnectConfig = {
+      host: connection.host,
+      port: connection.port,
+      username: connection.username,
+      readyTimeout: connection.connectTimeoutSeconds * 1000,
+      keepaliveInterval: 15_000,
+      hostVerifier: (key: Buffer) => {
+        presented = fingerprintOf(key);
+        return sameFingerprint(presented, connection.hostKeySha256);
+      },
+    };
+    if (connection.privateKey !== undefined) config.privateKey = connection.privateKey;
+    if (connection.privateKeyPath !== undefined) {
+      try {
+        config.privateKey = await fs.readFile(connection.privateKeyPath);
+      } catch (error) {
+        throw new Error(`${server}: cannot read the SSH private key at ${connection.privateKeyPath}: ${(error as Error).message}`);
+      }
+    }
+    if (connection.passphrase !== undefined) config.passphrase = connection.passphrase;
+    if (connection.agent !== undefined) {
+      const socket = connection.agent === true ? process.env.SSH_AUTH_SOCK : connection.agent;
+      if (!socket) throw new Error(`${server}: ssh agent requested but SSH_AUTH_SOCK is not set in the environment that runs pulumi`);
+      config.agent = socket;
+    }
+
+    await new Promise<void>((resolve, reject) => {
+      client.once("ready", () => resolve());
+      client.once("error", (error: Error & { level?: string }) => {
+        if (presented !== undefined && !sameFingerprint(presented, connection.hostKeySha256)) {
+          reject(
+            new Error(
+              `${server} (${endpoint}): refused the connection because the server's host key is ${presented}, ` +
+                `but the program pins ${connection.hostKeySha256}. If the server's key changed on purpose, ` +
+                `verify the new fingerprint out of band and update hostKeySha256.`,
+            ),
+          );
+        } else if (error.level === "client-authentication") {
+          reject(new Error(`${server} (${endpoint}): SSH authentication failed (${error.message}): check the user name and key`));
+        } else {
+          reject(new Error(`${server} (${endpoint}): cannot connect over SSH: ${error.message}`));
+        }
+      });
+      client.connect(config);
+    });
+    observer.connected?.(server);
+    return new SshSession(client, server, endpoint, observer);
+  }
+
+  /** Runs argv on the server (each word quoted), optionally feeding stdin; never throws on a non-zero exit. */
+  async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    this.observer.executed?.(this.server, argv);
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      this.client.exec(shellCommand(argv), (error, stream) => (error ? reject(this.wrap(error, argv)) : resolve(stream)));
+    });
+    return new Promise<ExecResult>((resolve, reject) => {
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let exit: { code: number | null; signal?: string } = { code: null };
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            channel.close();
+            reject(new Error(`${this.server}: "${argv.join(" ")}" did not finish within ${options.timeoutMs} ms`));
+          }, options.timeoutMs)
+        : undefined;
+      channel.on("data", (chunk: Buffer) => stdout.push(chunk));
+      channel.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+      channel.on("exit", (code: number | null, signal?: string) => {
+        exit = signal ? { code, signal } : { code };
+      });
+      channel.on("close", () => {
+        if (timer) clearTimeout(timer);
+        resolve({ ...exit, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
+      });
+      channel.on("error", (error: Error) => {
+        if (timer) clearTimeout(timer);
+        reject(this.wrap(error, argv));
+      });
+      channel.end(options.stdin ?? "");
+    });
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    this.sftpChannel ??= new Promise<SFTPWrapper>((resolve, reject) => {
+      this.client.sftp((error, sftp) => (error ? reject(new Error(`${this.server}: cannot open SFTP: ${error.message}`)) : resolve(sftp)));
+    });
+    return this.sftpChannel;
+  }
+
+  /** The file's bytes, or undefined when it does not exist. */
+  async readFile(path: string): Promise<Buffer | undefined> {
+    const sftp = await this.sftp();
+    return new Promise((resolve, reject) => {
+      sftp.readFile(path, (error: (Error & { code?: number }) | null | undefined, data: Buffer) => {
+        if (!error) resolve(data);
+        else if (error.code === 2) resolve(undefined);
+        else reject(new Error(`${this.server}: cannot read ${path}: ${error.message}`));
+      });
+    });
+  }
+
+  async writeFile(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
+    const sftp = await this.sftp();
+    await new Promise<void>((resolve, reject) => {
+      sftp.writeFile(path, data, { mode }, (error) => (error ? reject(new Error(`${this.server}: cannot write ${path}: ${error.message}`)) : resolve()));
+    });
+  }
+
+  /** Replaces `to` with `from` in one step (POSIX rename), so readers see the old file or the new one. */
+  async rename(from: string, to: string): Promise<void> {
+    const sftp = await this.sftp();
+    await new Promise<void>((resolve, reject) => {
+      sftp.ext_openssh_rename(from, to, (error) =>
+        error ? reject(new Error(`${this.server}: cannot rename ${from} to ${to}: ${error.message}`)) : resolve(),
+      );
+    });
+  }
+
+  async unlink(path: string): Promise<void> {
+    const sftp = await this.sftp();
+    await new Promise<void>((resolve, reject) => {
+      sftp.unlink(path, (error: (Error & { code?: number }) | null | undefined) =>
+        !error || error.code === 2 ? resolve() : reject(new Error(`${this.server}: cannot remove ${path}: ${error.message}`)),
+      );
+    });
+  }
+
+  /**
+   * Holds an exclusive flock(1) on a file of the server until released, so that two runs (or two people)
+   * never interleave their edits. The lock lives as long as the channel: a dropped connection releases it.
+   */
+  async lock(path: string, waitSeconds: number): Promise<() => Promise<void>> {
+    this.observer.executed?.(this.server, ["flock", path]);
+    const script = `exec flock -w ${Math.trunc(waitSeconds)} ${shellQuote(path)} sh -c 'echo locked; exec cat >/dev/null'`;
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      this.client.exec(script, (error, stream) => (error ? reject(this.wrap(error, ["flock", path])) : resolve(stream)));
+    });
+    await new Promise<void>((resolve, reject) => {
+      let output = "";
+      let errors = "";
+      channel.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("locked")) resolve();
+      });
+      channel.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+      channel.on("close", (code: number | null) => {
+        if (!output.includes("locked")) {
+          const reason = code === 1 ? `another run held it for more than ${waitSeconds} s` : errors.trim() || `flock exited with ${code}`;
+          reject(new Error(`${this.server}: cannot lock ${path}: ${reason}. If no other run is active, check that flock(1) is installed.`));
+        }
+      });
+    });
+    return async () => {
+      await new Promise<void>((resolve) => {
+        channel.once("close", () => resolve());
+        channel.end();
+      });
+    };
+  }
+
+  private wrap(error: Error, argv: readonly string[]): Error {
+    return new Error(`${this.server} (${this.endpoint}): cannot run "${argv.join(" ")}": ${error.message}`);
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
+
+/** The pool key of an SSH endpoint: one connection per user@host:port with the same pinned key. */
+export function sshKey(connection: SshConnection): string {
+  return `ssh:${connection.username}@${connection.host}:${connection.port}#${connection.hostKeySha256}`;
+}
