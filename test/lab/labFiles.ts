@@ -1,0 +1,80 @@
+import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { writeCtlScripts } from "./ctlScripts.ts";
+import { renderDhcpdConfig } from "./iscConfig.ts";
+import { renderKeaAgentConfig, renderKeaDhcp4Config } from "./keaConfig.ts";
+import { findKeaHooksDir } from "./keaHooks.ts";
+import type { LabInfo } from "./labInfo.ts";
+import { writeLabInfo } from "./labInfo.ts";
+import { lastRunLogsDir, lockPath } from "./paths.ts";
+import { generateSecrets, planLab } from "./plan.ts";
+import { generateKey, publicKeyLine, sha256Fingerprint } from "./sshKeys.ts";
+import { renderAuthorizedKeys, renderSshdConfig, sshdFiles } from "./sshdConfig.ts";
+import { sshHost, sshPortFirst, sshPortLast } from "./topology.ts";
+
+/** Everything a fresh lab writes to its directory before anything starts: keys, configs, scripts, lab.json. */
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, sshHost, () => server.close(() => resolve(true)));
+  });
+}
+
+async function freeSshPort(): Promise<number> {
+  for (let port = sshPortFirst; port <= sshPortLast; port++) {
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error(`No free port for the lab's sshd on ${sshHost} between ${sshPortFirst} and ${sshPortLast}.`);
+}
+
+/** Empties the lab directory except the lock and the previous run's logs. */
+export function clearLabDir(labDir: string): void {
+  mkdirSync(labDir, { recursive: true });
+  for (const entry of readdirSync(labDir)) {
+    const path = join(labDir, entry);
+    if (path !== lockPath && path !== lastRunLogsDir) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+function writeWithPristineCopy(path: string, pristinePath: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  writeFileSync(pristinePath, text);
+}
+
+export async function createLabFiles(repoRoot: string, labDir: string): Promise<LabInfo> {
+  clearLabDir(labDir);
+  const files = sshdFiles(labDir);
+  mkdirSync(files.dir, { recursive: true });
+  await Promise.all([
+    generateKey(files.hostKey, "pdf-lab-host"),
+    generateKey(files.adminKey, "pdf-lab-admin"),
+    generateKey(files.winemuKey, "pdf-lab-winemu"),
+  ]);
+  const info = planLab({
+    repoRoot,
+    labDir,
+    secrets: generateSecrets(),
+    sshPort: await freeSshPort(),
+    hostKeySha256: sha256Fingerprint(`${files.hostKey}.pub`),
+    keaHooksDir: findKeaHooksDir(),
+  });
+  info.isc.servers.forEach((server, index) => {
+    writeWithPristineCopy(server.configPath, server.pristineConfigPath, renderDhcpdConfig(info, server, index === 0));
+    writeFileSync(server.leasePath, "");
+  });
+  for (const server of info.kea.servers) {
+    writeWithPristineCopy(server.configPath, server.pristineConfigPath, renderKeaDhcp4Config(info, server));
+    writeWithPristineCopy(server.agentConfigPath, server.pristineAgentConfigPath, renderKeaAgentConfig(server));
+  }
+  writeCtlScripts(labDir);
+  writeFileSync(files.config, renderSshdConfig(info));
+  writeFileSync(files.authorizedKeys, renderAuthorizedKeys(info, publicKeyLine(files.adminKey), publicKeyLine(files.winemuKey)));
+  chmodSync(files.authorizedKeys, 0o600);
+  mkdirSync(info.winemu.stateDir, { recursive: true });
+  writeLabInfo(info);
+  return info;
+}

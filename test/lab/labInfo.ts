@@ -1,0 +1,120 @@
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { z } from "zod";
+import { labInfoPath } from "./paths.ts";
+
+/** The one description of a running lab (.lab/lab.json): everything tests need to reach the servers. */
+
+const path = z.string().startsWith("/");
+const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/);
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/);
+const argv = z.array(z.string()).min(1);
+
+export const IscServerInfoSchema = z.object({
+  name: z.enum(["isc1", "isc2"]),
+  namespace: z.string(),
+  address: ipv4,
+  /** The file dhcpd reads (-cf): the library edits it over SFTP and checks it with `dhcpd -t -cf`. */
+  configPath: path,
+  pristineConfigPath: path,
+  leasePath: path,
+  logPath: path,
+  pidPath: path,
+  /** Run with start|stop|restart|status appended, locally or over ssh as the admin user. */
+  ctl: argv,
+  omapi: z.object({
+    port: z.number().int(),
+    keyName: z.string(),
+    algorithm: z.literal("hmac-sha256"),
+    secret: z.string(),
+  }),
+});
+
+export const KeaServerInfoSchema = z.object({
+  name: z.enum(["kea1", "kea2"]),
+  namespace: z.string(),
+  address: ipv4,
+  agentUrl: z.url(),
+  auth: z.object({ user: z.string(), password: z.string() }),
+  configPath: path,
+  pristineConfigPath: path,
+  agentConfigPath: path,
+  pristineAgentConfigPath: path,
+  leasePath: path,
+  controlSocketPath: path,
+  logPath: path,
+  agentLogPath: path,
+  pidPaths: z.object({ dhcp4: path, agent: path }),
+  ctl: argv,
+});
+
+const PoolSchema = z.object({ first: ipv4, last: ipv4 });
+const ClientSchema = z.object({ namespace: z.string(), mac: z.string(), interface: z.string() });
+
+export const LabInfoSchema = z.object({
+  version: z.literal(1),
+  repoRoot: path,
+  labDir: path,
+  ssh: z.object({
+    host: ipv4,
+    port: z.number().int(),
+    username: z.string(),
+    /** OpenSSH format, "SHA256:" + unpadded base64 of the host key blob's SHA-256. */
+    hostKeySha256: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/),
+    keys: z.object({ admin: path, winemu: path }),
+  }),
+  isc: z.object({
+    subnet: cidr,
+    gateway: ipv4,
+    pool: PoolSchema,
+    /** Declared in isc1's base config only. */
+    extraSubnets: z.array(cidr),
+    servers: z.tuple([IscServerInfoSchema, IscServerInfoSchema]),
+  }),
+  kea: z.object({
+    subnet: cidr,
+    gateway: ipv4,
+    pool: PoolSchema,
+    /** Where libdhcp_lease_cmds.so and libdhcp_ha.so live on this machine. */
+    hooksDir: path,
+    servers: z.tuple([KeaServerInfoSchema, KeaServerInfoSchema]),
+  }),
+  clients: z.object({ isc: ClientSchema, kea: ClientSchema }),
+  winemu: z.object({ stateDir: path }),
+});
+
+export type LabInfo = z.infer<typeof LabInfoSchema>;
+export type IscServerInfo = z.infer<typeof IscServerInfoSchema>;
+export type KeaServerInfo = z.infer<typeof KeaServerInfoSchema>;
+
+export function readLabInfo(): LabInfo {
+  let text: string;
+  try {
+    text = readFileSync(labInfoPath, "utf8");
+  } catch (error) {
+    throw new Error(`The lab is not up: cannot read ${labInfoPath} (${(error as Error).message}). Start it with \`npm run lab -- up\`.`);
+  }
+  const parsed = LabInfoSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    throw new Error(`${labInfoPath} does not match the lab's schema (${z.prettifyError(parsed.error)}). Recreate it with \`npm run lab -- down && npm run lab -- up\`.`);
+  }
+  return parsed.data;
+}
+
+/** Written atomically: tests may read it while `up` repairs a lab. */
+export function writeLabInfo(info: LabInfo): void {
+  const temporary = `${labInfoPath}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(LabInfoSchema.parse(info), null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, labInfoPath);
+}
+
+export function iscServer(info: LabInfo, name: string): IscServerInfo {
+  const server = info.isc.servers.find((s) => s.name === name);
+  if (!server) throw new Error(`No ISC lab server named "${name}": expected one of ${info.isc.servers.map((s) => s.name).join(", ")}.`);
+  return server;
+}
+
+export function keaServer(info: LabInfo, name: string): KeaServerInfo {
+  const server = info.kea.servers.find((s) => s.name === name);
+  if (!server) throw new Error(`No Kea lab server named "${name}": expected one of ${info.kea.servers.map((s) => s.name).join(", ")}.`);
+  return server;
+}

@@ -1,0 +1,92 @@
+/**
+ * The lab's fixed network plan. Only lab code reads these constants: tests get every address from lab.json.
+ */
+
+export type PairName = "isc" | "kea";
+export type IscServerName = "isc1" | "isc2";
+export type KeaServerName = "kea1" | "kea2";
+export type ServerName = IscServerName | KeaServerName;
+
+export interface ServerPlan {
+  name: ServerName;
+  namespace: string;
+  address: string;
+  mac: string;
+  /** The veth end left in the switch namespace. */
+  switchPort: string;
+}
+
+export interface PairPlan {
+  bridge: string;
+  network: string;
+  prefixLength: number;
+  /** The root namespace's address on this bridge: tests, ssh, omshell and HTTP reach the servers through it. */
+  gateway: string;
+  rootLink: string;
+  rootPeer: string;
+  poolFirst: string;
+  poolLast: string;
+  servers: [ServerPlan, ServerPlan];
+  client: { namespace: string; mac: string; switchPort: string };
+}
+
+export const switchNamespace = "pdf-sw";
+/** Every server and client namespace uses this name for its one interface. */
+export const serverInterface = "eth0";
+
+export const iscPair: PairPlan = {
+  bridge: "br-isc",
+  network: "10.231.1.0",
+  prefixLength: 24,
+  gateway: "10.231.1.1",
+  rootLink: "pdf-isc",
+  rootPeer: "root-isc",
+  poolFirst: "10.231.1.100",
+  poolLast: "10.231.1.199",
+  servers: [
+    { name: "isc1", namespace: "pdf-isc1", address: "10.231.1.11", mac: "02:00:0a:e7:01:0b", switchPort: "isc1" },
+    { name: "isc2", namespace: "pdf-isc2", address: "10.231.1.12", mac: "02:00:0a:e7:01:0c", switchPort: "isc2" },
+  ],
+  client: { namespace: "pdf-cli-isc", mac: "02:00:0a:e7:01:64", switchPort: "cli-isc" },
+};
+
+export const keaPair: PairPlan = {
+  bridge: "br-kea",
+  network: "10.231.2.0",
+  prefixLength: 24,
+  gateway: "10.231.2.1",
+  rootLink: "pdf-kea",
+  rootPeer: "root-kea",
+  poolFirst: "10.231.2.100",
+  poolLast: "10.231.2.199",
+  servers: [
+    { name: "kea1", namespace: "pdf-kea1", address: "10.231.2.11", mac: "02:00:0a:e7:02:0b", switchPort: "kea1" },
+    { name: "kea2", namespace: "pdf-kea2", address: "10.231.2.12", mac: "02:00:0a:e7:02:0c", switchPort: "kea2" },
+  ],
+  client: { namespace: "pdf-cli-kea", mac: "02:00:0a:e7:02:64", switchPort: "cli-kea" },
+};
+
+export const pairs: readonly PairPlan[] = [iscPair, keaPair];
+
+/** Subnets only isc1 declares at first, so tests can copy a subnet to the partner. */
+export const iscExtraSubnets = ["10.231.11.0/24", "10.231.12.0/24"] as const;
+
+export const omapiPort = 7911;
+export const keaAgentPort = 8000;
+export const sshHost = "127.0.0.1";
+/** The first port tried for the lab's sshd; the next free one is used if it is taken. */
+export const sshPortFirst = 2222;
+export const sshPortLast = 2299;
+
+/** Every namespace the lab owns, clients first and the switch last: the order teardown deletes them in. */
+export function allNamespaces(): string[] {
+  return [
+    ...pairs.map((p) => p.client.namespace),
+    ...pairs.flatMap((p) => p.servers.map((s) => s.namespace)),
+    switchNamespace,
+  ];
+}
+
+export function cidr(pair: PairPlan): string {
+  return `${pair.network}/${pair.prefixLength}`;
+}

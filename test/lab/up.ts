@@ -1,0 +1,58 @@
+import { existsSync } from "node:fs";
+import { createLabFiles } from "./labFiles.ts";
+import { readLabInfo } from "./labInfo.ts";
+import type { LabInfo } from "./labInfo.ts";
+import { withLabLock } from "./lock.ts";
+import { createNetwork, networkState } from "./network.ts";
+import { ensurePackages } from "./packages.ts";
+import { labDir, labInfoPath, repoRoot } from "./paths.ts";
+import { allServices, startServices } from "./services.ts";
+import { assertCanRunLab } from "./preconditions.ts";
+import { teardown } from "./teardown.ts";
+
+export interface LabCommandOptions {
+  /** Progress lines; silent by default. */
+  log?: (line: string) => void;
+}
+
+/** lab.json of a lab whose network is complete, or null when the lab must be built from nothing. */
+function existingLab(complete: boolean): LabInfo | null {
+  if (!complete || !existsSync(labInfoPath)) return null;
+  try {
+    return readLabInfo();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Brings the lab up: from nothing in a few seconds; when it already runs, only checks it and starts what
+ * stopped (keeping its secrets, configs and leases). Throws, saying what failed, when anything cannot start.
+ */
+export async function labUp(options: LabCommandOptions = {}): Promise<LabInfo> {
+  const log = options.log ?? (() => undefined);
+  assertCanRunLab();
+  await ensurePackages(log);
+  return withLabLock("up", async () => {
+    const network = await networkState();
+    let info = existingLab(network.complete);
+    const fresh = info === null;
+    if (!info) {
+      if (network.anyPresent || existsSync(labInfoPath)) {
+        log("removing what is left of an earlier lab");
+        await teardown(labDir);
+      }
+      log("writing keys and configs");
+      info = await createLabFiles(repoRoot, labDir);
+      log("creating the network");
+      await createNetwork();
+    }
+    log(fresh ? "starting servers and sshd" : "the lab exists: checking its servers and sshd, starting any that stopped");
+    try {
+      await startServices(allServices(info));
+    } catch (error) {
+      throw new Error(`The lab did not come up:\n${(error as Error).message}\n\nThe lab is left as it is for inspection; \`npm run lab -- down\` removes it.`);
+    }
+    return info;
+  });
+}
