@@ -5,6 +5,7 @@ export { labDown } from "./down.ts";
 export { labStatus, formatStatus } from "./status.ts";
 export type { LabStatus } from "./status.ts";
 export { resetLab } from "./reset.ts";
+export { holdLabForRun } from "./lock.ts";
 export { readLabInfo, iscServer, keaServer, LabInfoSchema } from "./labInfo.ts";
 export type { LabInfo, IscServerInfo, KeaServerInfo } from "./labInfo.ts";
 export { acquireLease, releaseLease } from "./clients.ts";

@@ -7,7 +7,7 @@ import { renderKeaAgentConfig, renderKeaDhcp4Config } from "./keaConfig.ts";
 import { findKeaHooksDir } from "./keaHooks.ts";
 import type { LabInfo } from "./labInfo.ts";
 import { writeLabInfo } from "./labInfo.ts";
-import { lastRunLogsDir, lockPath } from "./paths.ts";
+import { lastRunLogsDir, lockPath, runLockPath } from "./paths.ts";
 import { generateSecrets, planLab } from "./plan.ts";
 import { generateKey, publicKeyLine, sha256Fingerprint } from "./sshKeys.ts";
 import { renderAuthorizedKeys, renderSshdConfig, sshdFiles } from "./sshdConfig.ts";
@@ -30,12 +30,12 @@ async function freeSshPort(): Promise<number> {
   throw new Error(`No free port for the lab's sshd on ${sshHost} between ${sshPortFirst} and ${sshPortLast}.`);
 }
 
-/** Empties the lab directory except the lock and the previous run's logs. */
+/** Empties the lab directory except its locks and the previous run's logs. */
 export function clearLabDir(labDir: string): void {
   mkdirSync(labDir, { recursive: true });
   for (const entry of readdirSync(labDir)) {
     const path = join(labDir, entry);
-    if (path !== lockPath && path !== lastRunLogsDir) rmSync(path, { recursive: true, force: true });
+    if (![lockPath, runLockPath, lastRunLogsDir].includes(path)) rmSync(path, { recursive: true, force: true });
   }
 }
 

@@ -1,47 +1,60 @@
-import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { lockPath } from "./paths.ts";
+import { lockPath, runLockPath } from "./paths.ts";
 import { isAlive } from "./pids.ts";
 import { sleep } from "./wait.ts";
 
-/** One lab-changing operation (up, down, reset) at a time, across processes. */
+/** Pid-file locks across processes; a lock whose holder died is taken over. */
 
-function holder(): number | null {
+function holder(path: string): number | null {
   try {
-    const pid = Number.parseInt(readFileSync(lockPath, "utf8"), 10);
+    const pid = Number.parseInt(readFileSync(path, "utf8"), 10);
     return Number.isInteger(pid) ? pid : null;
   } catch {
     return null;
   }
 }
 
-function tryLock(): boolean {
-  mkdirSync(dirname(lockPath), { recursive: true });
+function tryLock(path: string): boolean {
+  mkdirSync(dirname(path), { recursive: true });
   try {
-    const fd = openSync(lockPath, "wx");
+    const fd = openSync(path, "wx");
     writeSync(fd, `${process.pid}\n`);
     closeSync(fd);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const pid = holder();
-    // A lock left by a process that died is taken over.
-    if (pid === null || !isAlive(pid)) rmSync(lockPath, { force: true });
+    const pid = holder(path);
+    if (pid === null || !isAlive(pid)) rmSync(path, { force: true });
     return false;
   }
 }
 
-export async function withLabLock<T>(what: string, action: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+async function acquire(path: string, what: string, timeoutMs: number): Promise<() => void> {
   const deadline = Date.now() + timeoutMs;
-  while (!tryLock()) {
+  while (!tryLock(path)) {
     if (Date.now() > deadline) {
-      throw new Error(`Lab ${what} gave up after ${timeoutMs / 1000} s: process ${holder() ?? "?"} holds ${lockPath}. Wait for it to finish, or remove the file if that process is not a lab command.`);
+      throw new Error(`${what} gave up after ${timeoutMs / 1000} s: process ${holder(path) ?? "?"} holds ${path}. Wait for it to finish, or remove the file if that process is not using the lab.`);
     }
     await sleep(200);
   }
+  return () => rmSync(path, { force: true });
+}
+
+/** One lab-changing operation (up, down, reset) at a time. */
+export async function withLabLock<T>(what: string, action: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  const release = await acquire(lockPath, `Lab ${what}`, timeoutMs);
   try {
     return await action();
   } finally {
-    rmSync(lockPath, { force: true });
+    release();
   }
+}
+
+/**
+ * One integration run at a time on this machine: every run resets the shared lab between its test files,
+ * so a second run waits here instead of pulling the servers from under the first. Returns the release.
+ */
+export function holdLabForRun(timeoutMs = 30 * 60_000): Promise<() => void> {
+  return acquire(runLockPath, "Waiting for another integration run to release the lab", timeoutMs);
 }

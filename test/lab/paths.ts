@@ -7,5 +7,6 @@ export const labDir: string = join(repoRoot, ".lab");
 export const nodeBin: string = join(repoRoot, "node_modules", ".bin", "node");
 export const labInfoPath: string = join(labDir, "lab.json");
 export const lockPath: string = join(labDir, "lock");
+export const runLockPath: string = join(labDir, "run.lock");
 /** Logs survive `down` here, so a failed CI run can still be read afterwards. */
 export const lastRunLogsDir: string = join(labDir, "last-run-logs");
