@@ -8,6 +8,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           testTimeout: 30_000,
+          globalSetup: ["test/unit/globalSetup.ts"],
         },
       },
       {

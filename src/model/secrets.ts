@@ -25,28 +25,33 @@ export function splitSecrets<T>(value: T, prefix: string[] = []): SplitInputs<T>
   const walk = (node: unknown, path: string[]): unknown => {
     if (Array.isArray(node)) return node.map((item, index) => walk(item, [...path, String(index)]));
     if (node === null || typeof node !== "object") return node;
-    const out: Record<string, unknown> = {};
+    const kept: Array<[string, unknown]> = [];
     for (const [key, inner] of Object.entries(node)) {
       if (SECRET_FIELDS.has(key) && inner !== undefined && inner !== null) {
         secrets[[...path, key].join(".")] = String(inner);
       } else {
-        out[key] = walk(inner, [...path, key]);
+        kept.push([key, walk(inner, [...path, key])]);
       }
     }
-    return out;
+    // fromEntries defines own properties: a "__proto__" key stays data instead of replacing the prototype.
+    return Object.fromEntries(kept);
   };
   return { public: walk(value, prefix) as T, secrets };
 }
+
+const UNSAFE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 export function mergeSecrets<T>(value: T, secrets: SecretMap | undefined): T {
   if (!secrets || Object.keys(secrets).length === 0) return value;
   const copy = structuredClone(value) as Record<string, unknown>;
   secrets: for (const [dotted, secret] of Object.entries(secrets)) {
     const path = dotted.split(".");
+    if (path.some((segment) => UNSAFE_KEYS.has(segment))) continue;
     let node: Record<string, unknown> = copy;
     for (const segment of path.slice(0, -1)) {
+      if (node[segment] === undefined) node[segment] = /^\d+$/.test(segment) ? [] : {};
       const next = node[segment];
-      // The enclosing value is unknown (preview) or was removed from the program: nothing to put it in.
+      // The enclosing value is unknown (a string during preview): there is nothing to put the secret in.
       if (next === null || typeof next !== "object") continue secrets;
       node = next as Record<string, unknown>;
     }

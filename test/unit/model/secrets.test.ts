@@ -1,0 +1,37 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { isConnectionSecret, mergeSecrets, splitSecrets } from "../../../src/model/secrets";
+
+describe("secrets", () => {
+  it("moves every secret field out, wherever it is nested, and puts it back", () => {
+    const args = {
+      primary: { ssh: { host: "h", privateKey: "K1" } },
+      peers: [{ name: "a", basicAuthPassword: "P0" }, { name: "b" }],
+      windows: { sharedSecret: "S" },
+    };
+    const split = splitSecrets(args);
+    expect(split.secrets).toEqual({ "primary.ssh.privateKey": "K1", "peers.0.basicAuthPassword": "P0", "windows.sharedSecret": "S" });
+    expect(JSON.stringify(split.public)).not.toMatch(/K1|P0|"S"/);
+    expect(mergeSecrets(split.public, split.secrets)).toEqual(args);
+  });
+
+  it("round-trips any JSON value", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const split = splitSecrets(value);
+        expect(mergeSecrets(split.public, split.secrets)).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+    );
+  });
+
+  it("skips a secret whose enclosing value is gone instead of writing it elsewhere", () => {
+    expect(mergeSecrets({ primary: "unknown" }, { "primary.ssh.privateKey": "K" })).toEqual({ primary: "unknown" });
+  });
+
+  it("keeps connection secrets, hashes the rest", () => {
+    expect(isConnectionSecret("primary.ssh.privateKey")).toBe(true);
+    expect(isConnectionSecret("peers.1.api.password")).toBe(true);
+    expect(isConnectionSecret("windows.sharedSecret")).toBe(false);
+    expect(isConnectionSecret("peers.1.basicAuthPassword")).toBe(false);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { CommitQueue, type Settled } from "../../../src/provider/commitQueue";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("CommitQueue", () => {
+  it("coalesces edits that arrive together into one batch, and keeps each edit's own result", async () => {
+    const batches: number[][] = [];
+    const queue = new CommitQueue<number, number>(async (edits) => {
+      batches.push(edits);
+      return edits.map((e): Settled<number> => (e === 3 ? { ok: false, error: new Error("three is refused") } : { ok: true, value: e * 10 }));
+    }, { quietMs: 30, maxWaitMs: 1000 });
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => queue.submit(n)));
+    expect(batches).toEqual([[1, 2, 3, 4]]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).toEqual([10, 20, "three is refused", 40]);
+  });
+
+  it("never runs two batches for one server at the same time", async () => {
+    let running = 0;
+    let overlapped = false;
+    const queue = new CommitQueue<number, number>(async (edits) => {
+      running++;
+      if (running > 1) overlapped = true;
+      await sleep(40);
+      running--;
+      return edits.map((e) => ({ ok: true, value: e }));
+    }, { quietMs: 5, maxWaitMs: 50 });
+    const first = queue.submit(1);
+    await sleep(15);
+    const second = queue.submit(2);
+    await Promise.all([first, second]);
+    expect(overlapped).toBe(false);
+  });
+
+  it("commits when the first edit has waited maxWaitMs even if edits keep arriving", async () => {
+    const batches: number[][] = [];
+    const queue = new CommitQueue<number, number>(async (edits) => {
+      batches.push(edits);
+      return edits.map((e) => ({ ok: true, value: e }));
+    }, { quietMs: 30, maxWaitMs: 60 });
+    const pending: Promise<number>[] = [];
+    for (let i = 0; i < 8; i++) {
+      pending.push(queue.submit(i));
+      await sleep(15);
+    }
+    await Promise.all(pending);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("fails every edit of a batch whose commit throws, with its message", async () => {
+    const queue = new CommitQueue<number, number>(async () => {
+      throw new Error("dhcpd -t: line 3: semicolon expected");
+    }, { quietMs: 1, maxWaitMs: 10 });
+    await expect(queue.submit(1)).rejects.toThrow("semicolon expected");
+  });
+});
