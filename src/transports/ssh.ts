@@ -106,10 +106,18 @@ export class SshSession {
   }
 
   /** Runs argv on the server (each word quoted), optionally feeding stdin; never throws on a non-zero exit. */
-  async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.execCommand(shellCommand(argv), argv, options);
+  }
+
+  /**
+   * Runs a command line exactly as given, for servers whose shell is not POSIX (Windows OpenSSH runs
+   * cmd.exe, where single quotes are not quotes): the caller makes sure every word is safe unquoted.
+   */
+  async execCommand(commandLine: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     this.observer.executed?.(this.server, argv);
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      this.client.exec(shellCommand(argv), (error, stream) => (error ? reject(this.wrap(error, argv)) : resolve(stream)));
+      this.client.exec(commandLine, (error, stream) => (error ? reject(this.wrap(error, argv)) : resolve(stream)));
     });
     return new Promise<ExecResult>((resolve, reject) => {
       const stdout: Buffer[] = [];

@@ -1,0 +1,204 @@
+/**
+ * The PowerShell the backend runs: fixed script text per operation, and one base64 literal holding the
+ * operation's input as JSON. Values travel as data, never as code: whatever a name, secret or scope id
+ * holds, the script's syntax is the same, and the only character classes spliced into the text are
+ * base64's. Each script prints one JSON envelope: `{"ok":true,"result":...}` or `{"ok":false,...}` with the
+ * failing cmdlet and its own message, so both transports report errors the same way.
+ */
+
+/** The cmdlet each script is about, for metrics and messages. */
+export type ScriptKind = keyof typeof BODIES;
+
+export interface Script {
+  kind: ScriptKind;
+  /** The cmdlet this script exists to run (metrics count it). */
+  cmdlet: string;
+  text: string;
+}
+
+const PROLOGUE = `$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$step = 'decoding the input'
+try {
+$in = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('__INPUT__')) | ConvertFrom-Json
+`;
+
+const EPILOGUE = `
+ConvertTo-Json -InputObject ([pscustomobject]@{ ok = $true; result = $result }) -Depth 10 -Compress
+} catch {
+ConvertTo-Json -InputObject ([pscustomobject]@{ ok = $false; step = $step; message = [string]$_.Exception.Message; errorId = [string]$_.FullyQualifiedErrorId }) -Compress
+}
+`;
+
+/** Get-DhcpServerv4Failover's objects as plain JSON: TimeSpans as seconds, IPAddresses as strings. */
+const READ_SERVER = `$step = 'Get-DhcpServerVersion'
+$version = Get-DhcpServerVersion -ComputerName $in.computerName
+$step = 'Get-DhcpServerv4Failover'
+$relationships = @(foreach ($f in @(Get-DhcpServerv4Failover -ComputerName $in.computerName)) {
+$ssi = $null
+if ($null -ne $f.StateSwitchInterval) { $ssi = [int]$f.StateSwitchInterval.TotalSeconds }
+[pscustomobject]@{
+name = [string]$f.Name
+partnerServer = [string]$f.PartnerServer
+mode = [string]$f.Mode
+serverRole = [string]$f.ServerRole
+loadBalancePercent = [int]$f.LoadBalancePercent
+reservePercent = [int]$f.ReservePercent
+maxClientLeadTimeSeconds = [int]$f.MaxClientLeadTime.TotalSeconds
+stateSwitchIntervalSeconds = $ssi
+autoStateTransition = [bool]$f.AutoStateTransition
+enableAuth = [bool]$f.EnableAuth
+state = [string]$f.State
+scopeIds = @(foreach ($s in $f.ScopeId) { [string]$s })
+}
+})
+$step = 'Get-DhcpServerv4Scope'
+$scopes = @(foreach ($s in @(Get-DhcpServerv4Scope -ComputerName $in.computerName)) {
+[pscustomobject]@{ scopeId = [string]$s.ScopeId; name = [string]$s.Name; state = [string]$s.State }
+})
+$step = 'Get-DhcpServerv4ScopeStatistics'
+$statistics = @(foreach ($s in @(Get-DhcpServerv4ScopeStatistics -ComputerName $in.computerName -Failover)) {
+[pscustomobject]@{
+scopeId = [string]$s.ScopeId
+addressesFree = [int]$s.AddressesFree
+addressesInUse = [int]$s.AddressesInUse
+addressesFreeOnThisServer = [int]$s.AddressesFreeOnThisServer
+addressesFreeOnPartnerServer = [int]$s.AddressesFreeOnPartnerServer
+addressesInUseOnThisServer = [int]$s.AddressesInUseOnThisServer
+addressesInUseOnPartnerServer = [int]$s.AddressesInUseOnPartnerServer
+}
+})
+$result = [pscustomobject]@{
+version = [pscustomobject]@{ major = [int]$version.MajorVersion; minor = [int]$version.MinorVersion }
+relationships = $relationships
+scopes = $scopes
+statistics = $statistics
+}`;
+
+/** Every documented parameter; -Force and -Confirm:$false so that a shared secret never prompts. */
+const ADD_FAILOVER = `$p = @{ ComputerName = $in.computerName; Name = $in.name; PartnerServer = $in.partnerServer; ScopeId = $in.scopeIds; MaxClientLeadTime = [TimeSpan]::FromSeconds($in.maxClientLeadTimeSeconds); AutoStateTransition = [bool]$in.autoStateTransition; Force = $true; Confirm = $false }
+if ($in.mode -eq 'HotStandby') { $p.ReservePercent = [uint32]$in.reservePercent; $p.ServerRole = [string]$in.serverRole } else { $p.LoadBalancePercent = [uint32]$in.loadBalancePercent }
+if ($null -ne $in.stateSwitchIntervalSeconds) { $p.StateSwitchInterval = [TimeSpan]::FromSeconds($in.stateSwitchIntervalSeconds) }
+if ($null -ne $in.sharedSecret) { $p.SharedSecret = [string]$in.sharedSecret }
+$step = 'Add-DhcpServerv4Failover'
+Add-DhcpServerv4Failover @p
+$result = $true`;
+
+const ADD_FAILOVER_SCOPE = `$step = 'Add-DhcpServerv4FailoverScope'
+Add-DhcpServerv4FailoverScope -ComputerName $in.computerName -Name $in.name -ScopeId $in.scopeIds -Confirm:$false
+$result = $true`;
+
+const REMOVE_FAILOVER_SCOPE = `$step = 'Remove-DhcpServerv4FailoverScope'
+Remove-DhcpServerv4FailoverScope -ComputerName $in.computerName -Name $in.name -ScopeId $in.scopeIds -Force -Confirm:$false
+$result = $true`;
+
+/** Only the parameters the input holds; a null shared secret (with setSharedSecret) turns authentication off. */
+const SET_FAILOVER = `$p = @{ ComputerName = $in.computerName; Name = $in.name; Force = $true; Confirm = $false }
+if ($null -ne $in.mode) { $p.Mode = [string]$in.mode }
+if ($null -ne $in.loadBalancePercent) { $p.LoadBalancePercent = [uint32]$in.loadBalancePercent }
+if ($null -ne $in.reservePercent) { $p.ReservePercent = [uint32]$in.reservePercent }
+if ($null -ne $in.maxClientLeadTimeSeconds) { $p.MaxClientLeadTime = [TimeSpan]::FromSeconds($in.maxClientLeadTimeSeconds) }
+if ($null -ne $in.autoStateTransition) { $p.AutoStateTransition = [bool]$in.autoStateTransition }
+if ($null -ne $in.stateSwitchIntervalSeconds) { $p.StateSwitchInterval = [TimeSpan]::FromSeconds($in.stateSwitchIntervalSeconds) }
+if ($in.setSharedSecret) { $p.SharedSecret = $in.sharedSecret }
+$step = 'Set-DhcpServerv4Failover'
+Set-DhcpServerv4Failover @p
+$result = $true`;
+
+const PARTNER_DOWN = `$step = 'Set-DhcpServerv4Failover'
+Set-DhcpServerv4Failover -ComputerName $in.computerName -Name $in.name -PartnerDown -Force -Confirm:$false
+$result = $true`;
+
+const REMOVE_FAILOVER = `$step = 'Remove-DhcpServerv4Failover'
+Remove-DhcpServerv4Failover -ComputerName $in.computerName -Name $in.name -Force -Confirm:$false
+$result = $true`;
+
+/** What Micetro offers for the copies on the server that does not keep the scopes. */
+const RETIRE_SCOPES = `$result = @(foreach ($s in $in.scopeIds) {
+if ($in.action -eq 'delete') {
+$step = 'Remove-DhcpServerv4Scope'
+Remove-DhcpServerv4Scope -ComputerName $in.computerName -ScopeId $s -Force -Confirm:$false
+} else {
+$step = 'Set-DhcpServerv4Scope'
+Set-DhcpServerv4Scope -ComputerName $in.computerName -ScopeId $s -State 'InActive' -Confirm:$false
+}
+[string]$s
+})`;
+
+const REPLICATE = `$p = @{ ComputerName = $in.computerName; Force = $true; Confirm = $false }
+if ($in.level -eq 'scope') { $p.ScopeId = $in.scopeIds } elseif ($in.level -eq 'relationship') { $p.Name = $in.name }
+$step = 'Invoke-DhcpServerv4FailoverReplication'
+$result = @(foreach ($s in @(Invoke-DhcpServerv4FailoverReplication @p)) { [string]$s })`;
+
+/** What replication copies, per scope, in one comparable shape (IPAM's config sync status compares these). */
+const READ_SCOPE_CONFIG = `$step = 'Get-DhcpServerv4Scope'
+$present = @(foreach ($s in @(Get-DhcpServerv4Scope -ComputerName $in.computerName)) { [string]$s.ScopeId })
+$result = @(foreach ($id in $in.scopeIds) {
+if ($present -contains $id) {
+$step = 'Get-DhcpServerv4Scope'
+$scope = Get-DhcpServerv4Scope -ComputerName $in.computerName -ScopeId $id
+$step = 'Get-DhcpServerv4OptionValue'
+$options = @(foreach ($o in @(Get-DhcpServerv4OptionValue -ComputerName $in.computerName -ScopeId $id)) {
+[pscustomobject]@{ optionId = [int]$o.OptionId; vendorClass = [string]$o.VendorClass; userClass = [string]$o.UserClass; value = @(foreach ($v in $o.Value) { [string]$v }) }
+})
+$step = 'Get-DhcpServerv4Reservation'
+$reservations = @(foreach ($r in @(Get-DhcpServerv4Reservation -ComputerName $in.computerName -ScopeId $id)) {
+[pscustomobject]@{ ipAddress = [string]$r.IPAddress; clientId = [string]$r.ClientId; name = [string]$r.Name; type = [string]$r.Type; description = [string]$r.Description }
+})
+$step = 'Get-DhcpServerv4ExclusionRange'
+$exclusions = @(foreach ($x in @(Get-DhcpServerv4ExclusionRange -ComputerName $in.computerName -ScopeId $id)) {
+[pscustomobject]@{ startRange = [string]$x.StartRange; endRange = [string]$x.EndRange }
+})
+$step = 'Get-DhcpServerv4Policy'
+$policies = @(foreach ($y in @(Get-DhcpServerv4Policy -ComputerName $in.computerName -ScopeId $id)) {
+[pscustomobject]@{ name = [string]$y.Name; enabled = [bool]$y.Enabled; processingOrder = [int]$y.ProcessingOrder; condition = [string]$y.Condition; description = [string]$y.Description }
+})
+[pscustomobject]@{
+scopeId = [string]$id
+present = $true
+name = [string]$scope.Name
+subnetMask = [string]$scope.SubnetMask
+startRange = [string]$scope.StartRange
+endRange = [string]$scope.EndRange
+leaseDurationSeconds = [int]$scope.LeaseDuration.TotalSeconds
+description = [string]$scope.Description
+options = $options
+reservations = $reservations
+exclusions = $exclusions
+policies = $policies
+}
+} else {
+[pscustomobject]@{ scopeId = [string]$id; present = $false }
+}
+})`;
+
+const BODIES = {
+  readServer: { cmdlet: "Get-DhcpServerv4Failover", body: READ_SERVER },
+  addFailover: { cmdlet: "Add-DhcpServerv4Failover", body: ADD_FAILOVER },
+  addFailoverScope: { cmdlet: "Add-DhcpServerv4FailoverScope", body: ADD_FAILOVER_SCOPE },
+  removeFailoverScope: { cmdlet: "Remove-DhcpServerv4FailoverScope", body: REMOVE_FAILOVER_SCOPE },
+  setFailover: { cmdlet: "Set-DhcpServerv4Failover", body: SET_FAILOVER },
+  partnerDown: { cmdlet: "Set-DhcpServerv4Failover", body: PARTNER_DOWN },
+  removeFailover: { cmdlet: "Remove-DhcpServerv4Failover", body: REMOVE_FAILOVER },
+  retireScopes: { cmdlet: "Remove-DhcpServerv4Scope", body: RETIRE_SCOPES },
+  replicate: { cmdlet: "Invoke-DhcpServerv4FailoverReplication", body: REPLICATE },
+  readScopeConfig: { cmdlet: "Get-DhcpServerv4Scope", body: READ_SCOPE_CONFIG },
+} as const;
+
+export const SCRIPT_KINDS = Object.keys(BODIES) as ScriptKind[];
+
+/** The input travels as UTF-8 JSON in base64: its alphabet cannot end the single-quoted literal it sits in. */
+export function encodeInput(input: unknown): string {
+  return Buffer.from(JSON.stringify(input), "utf8").toString("base64");
+}
+
+export function script(kind: ScriptKind, input: Record<string, unknown>): Script {
+  const { cmdlet, body } = BODIES[kind];
+  const text = `${PROLOGUE.replace("__INPUT__", encodeInput(input))}${body}${EPILOGUE}`;
+  return { kind, cmdlet, text };
+}
+
+/** PowerShell's -EncodedCommand: base64 of the UTF-16LE text. */
+export function encodeCommand(text: string): string {
+  return Buffer.from(text, "utf16le").toString("base64");
+}
