@@ -94,8 +94,9 @@ export function rootOf(conf: Conf): ConfFile {
   return conf.type === "file" ? conf : conf.root;
 }
 
+/** Whether the token is the keyword; dhcpd keywords are case-insensitive. */
 export function isWord(token: Token | undefined, keyword: string): boolean {
-  return token !== undefined && token.kind === "word" && token.raw.toLowerCase() === keyword;
+  return token !== undefined && token.kind === "word" && token.raw.toLowerCase() === keyword.toLowerCase();
 }
 
 export function isPunct(token: Token | undefined, char: string): boolean {

@@ -42,8 +42,14 @@ export function childIndent(place: Place, style: Style): string {
   const onOwnLine = container.body.find((_, i) => startsLine(container, i));
   if (onOwnLine) return lastLine(onOwnLine.leading);
   if (isFile(container)) return "";
-  if (closeStartsLine(container)) return lastLine(container.close.pre) + style.unit;
-  return (owner ? indentOf(owner) : "") + style.unit;
+  if (closeStartsLine(container)) return nested(lastLine(container.close.pre), style.unit);
+  return nested(owner ? indentOf(owner) : "", style.unit);
+}
+
+/** One level deeper than `indent`, in the characters `indent` itself uses when it is not made of `unit`. */
+function nested(indent: string, unit: string): string {
+  if (indent === "" || indent.split(unit).every((part) => part === "")) return indent + unit;
+  return indent + (/^\t+$/.test(indent) ? "\t" : indent);
 }
 
 /** Lays a draft out at `indent`; its own leading and trail are left for insertAt/replaceAt. */
@@ -130,8 +136,12 @@ export function removeAt(container: Container, index: number, style: Style): Sta
   const kept = detached + attached.slice(0, attached.length - lastLine(attached).length);
   const next = container.body[index];
   const following = next ? next.leading : isFile(container) ? container.trailing : container.close.pre;
+  const lineWasOpen = index > 0 ? !container.body[index - 1]?.trail.endsWith("\n") : !isFile(container) && !container.openTrail.endsWith("\n");
   let merged: string;
-  if (kept.includes("#")) {
+  if (!next && !isFile(container) && lineWasOpen && startsWithBlankLine(removed.leading) && !startsWithBlankLine(following)) {
+    // It had moved "}" to a line of its own; keep it there rather than after the last token.
+    merged = style.eol + following;
+  } else if (kept.includes("#")) {
     merged = endsWithBlankLine(kept) && startsWithBlankLine(following) ? kept + dropFirstLine(following) : kept + following;
   } else if (next && startsWithBlankLine(removed.leading) && !startsWithBlankLine(following)) {
     merged = style.eol + following;
