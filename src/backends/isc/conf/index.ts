@@ -23,6 +23,7 @@ export type {
   Branch,
   BlockStatement,
   Conf,
+  Container,
   ConfFile,
   ConfTree,
   ConditionalStatement,

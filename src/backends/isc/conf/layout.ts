@@ -197,9 +197,10 @@ export function restyle(node: Statement, fromIndent: string, from: Style, toInde
   let atLineStart = false;
   const field = (text: string, beforeToken: boolean): string => {
     const out = transform(text, atLineStart, beforeToken);
-    if (text.includes("\n")) atLineStart = text.endsWith("\n");
+    if (text !== "") atLineStart = text.endsWith("\n");
     return out;
   };
+  // A statement's first token has no trivia of its own: its indentation is in the leading.
   const token = (t: Token, first = false): void => {
     if (!first) t.pre = field(t.pre, true);
     atLineStart = false;
@@ -215,18 +216,18 @@ export function restyle(node: Statement, fromIndent: string, from: Style, toInde
     if (!top) s.leading = field(s.leading, true);
     switch (s.type) {
       case "simple":
-        s.tokens.forEach((t, i) => token(t, top && i === 0));
+        s.tokens.forEach((t, i) => token(t, i === 0));
         token(s.semi);
         break;
       case "label":
-        s.tokens.forEach((t, i) => token(t, top && i === 0));
+        s.tokens.forEach((t, i) => token(t, i === 0));
         break;
       case "block":
-        branch(s, top);
+        branch(s, true);
         if (s.closeSemi) token(s.closeSemi);
         break;
       case "conditional":
-        s.branches.forEach((b, i) => branch(b, top && i === 0));
+        s.branches.forEach((b, i) => branch(b, i === 0));
         break;
     }
     if (!top) s.trail = field(s.trail, false);
