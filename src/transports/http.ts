@@ -1,0 +1,106 @@
+import * as http from "node:http";
+import * as https from "node:https";
+
+/** One JSON POST: where, what, and how to authenticate. No knowledge of what the server speaks. */
+export interface JsonPost {
+  url: string;
+  body: unknown;
+  username?: string;
+  password?: string;
+  /** PEM text of the CA that signed the server's certificate (https only); the system CAs otherwise. */
+  caCert?: string;
+  timeoutMs: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+/** What went wrong on the way, in words, without the request body (it may hold secrets). */
+export class HttpTransportError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = "HttpTransportError";
+  }
+}
+
+/** Kea's config-get of a large server runs to megabytes; anything past this is not a control API answer. */
+const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+
+/**
+ * An HTTP(S) client for one endpoint, reusing its connections (keep-alive) for every request of a run.
+ * TLS verification is always on: a caCert narrows trust to that CA, it never turns verification off.
+ */
+export class JsonHttpClient {
+  private readonly agent: http.Agent;
+  private readonly secure: boolean;
+
+  constructor(url: string, caCert?: string) {
+    this.secure = new URL(url).protocol === "https:";
+    this.agent = this.secure ? new https.Agent({ keepAlive: true, maxSockets: 4, ...(caCert ? { ca: caCert } : {}) }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
+  }
+
+  post(request: JsonPost): Promise<HttpAnswer> {
+    const target = new URL(request.url);
+    const payload = Buffer.from(JSON.stringify(request.body), "utf8");
+    const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": payload.length, accept: "application/json" };
+    if (request.username !== undefined) {
+      headers.authorization = `Basic ${Buffer.from(`${request.username}:${request.password ?? ""}`).toString("base64")}`;
+    }
+    const send = this.secure ? https.request : http.request;
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      const req = send(target, { method: "POST", headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) {
+            req.destroy(new HttpTransportError(`the answer from ${target.origin} exceeds ${MAX_ANSWER_BYTES} bytes`, "ETOOBIG"));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", (error) => reject(describe(error, target, request.timeoutMs)));
+      });
+      req.setTimeout(request.timeoutMs, () => {
+        req.destroy(new HttpTransportError(`no answer from ${target.origin} within ${Math.round(request.timeoutMs / 1000)} s`, "ETIMEDOUT"));
+      });
+      req.on("error", (error) => reject(describe(error, target, request.timeoutMs)));
+      req.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function describe(error: Error & { code?: string }, target: URL, timeoutMs: number): HttpTransportError {
+  if (error instanceof HttpTransportError) return error;
+  const where = target.origin;
+  switch (error.code) {
+    case "ECONNREFUSED":
+      return new HttpTransportError(`${where} refused the connection: is the service running and listening there?`, error.code);
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return new HttpTransportError(`${where} is unreachable from this machine (${error.code}): check the address and the route`, error.code);
+    case "ECONNRESET":
+      return new HttpTransportError(`${where} closed the connection before answering (a plain-HTTP client talking to an HTTPS port, or the reverse, does this)`, error.code);
+    case "ETIMEDOUT":
+      return new HttpTransportError(`no answer from ${where} within ${Math.round(timeoutMs / 1000)} s`, error.code);
+    case "DEPTH_ZERO_SELF_SIGNED_CERT":
+    case "SELF_SIGNED_CERT_IN_CHAIN":
+    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
+    case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
+    case "CERT_HAS_EXPIRED":
+    case "ERR_TLS_CERT_ALTNAME_INVALID":
+      return new HttpTransportError(`${where} presented a certificate this client does not trust (${error.code}): give the CA that signed it as caCert, or fix the certificate`, error.code);
+    default:
+      return new HttpTransportError(`cannot reach ${where}: ${error.message}`, error.code);
+  }
+}
