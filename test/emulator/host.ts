@@ -1,0 +1,61 @@
+// Runs PowerShell text against the emulated pair: one locked read-modify-write of the state per program, so
+// that concurrent sessions (several servers, several runs) see each other's changes whole.
+import { emulatorCommands } from "./cmdlets.ts";
+import { Interpreter, type Command } from "./interpreter.ts";
+import { withState } from "./store.ts";
+import { Refusal, toText, typeName, type Value } from "./values.ts";
+
+export interface Output {
+  stdout: string;
+  stderr: string;
+  /** 0, or 1 when the program was refused or stopped on an error nothing caught. */
+  exitCode: number;
+}
+
+/** What a session prints for its output stream: strings as lines; objects would need PowerShell's formatter. */
+function formatOutput(values: Value[]): string {
+  return values
+    .map((value) => {
+      if (value === null) return "";
+      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return `${toText(value)}\n`;
+      throw new Refusal(`writing a ${typeName(value)} to the console needs PowerShell's formatter, which is not modelled`);
+    })
+    .join("");
+}
+
+/** A session keeps its variables between programs (node-powershell sends one line at a time). */
+export class EmulatedSession {
+  private readonly stateDir: string;
+  private readonly interpreter: Interpreter;
+  private commands = new Map<string, Command>();
+  private stdout = "";
+  private stderr = "";
+
+  constructor(stateDir: string, stdinText: () => string = () => "") {
+    this.stateDir = stateDir;
+    this.interpreter = new Interpreter({
+      stdout: (chunk) => (this.stdout += chunk),
+      stderr: (chunk) => (this.stderr += chunk),
+      stdin: stdinText,
+      command: (name) => this.commands.get(name.toLowerCase()),
+    });
+  }
+
+  async run(text: string): Promise<Output> {
+    this.stdout = "";
+    this.stderr = "";
+    try {
+      await withState(this.stateDir, async (state) => {
+        this.commands = new Map(emulatorCommands(state).map((c) => [c.name.toLowerCase(), c]));
+        const output = await this.interpreter.run(text);
+        this.stdout += formatOutput(output);
+      });
+      return { stdout: this.stdout, stderr: this.stderr, exitCode: 0 };
+    } catch (error) {
+      const message = error instanceof Refusal ? `winemu: refused: ${error.message}` : `winemu: ${(error as Error).message}`;
+      return { stdout: this.stdout, stderr: `${this.stderr}${message}\n`, exitCode: 1 };
+    } finally {
+      this.commands = new Map();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+// The emulated pair's state: one JSON file in a state directory shared by every process (sshd's forced command,
+// node-powershell's "pwsh", the tests), guarded by a lock directory so that runs never interleave.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface EmuOption {
+  optionId: number;
+  name: string;
+  type: string;
+  value: string[];
+  vendorClass: string;
+  userClass: string;
+}
+
+export interface EmuReservation {
+  ipAddress: string;
+  clientId: string;
+  name: string;
+  type: string;
+  description: string;
+}
+
+export interface EmuPolicy {
+  name: string;
+  enabled: boolean;
+  processingOrder: number;
+  condition: string;
+  description: string;
+}
+
+export interface EmuScope {
+  scopeId: string;
+  name: string;
+  subnetMask: string;
+  startRange: string;
+  endRange: string;
+  leaseDurationSeconds: number;
+  description: string;
+  state: "Active" | "InActive";
+  options: EmuOption[];
+  reservations: EmuReservation[];
+  exclusions: Array<{ startRange: string; endRange: string }>;
+  policies: EmuPolicy[];
+  /** Addresses leased now, for the failover statistics. */
+  leasesInUse: number;
+}
+
+/** One server's record of a relationship, from its own side (LoadBalancePercent is its share, ServerRole its role). */
+export interface EmuRelationship {
+  name: string;
+  partnerServer: string;
+  mode: "LoadBalance" | "HotStandby";
+  serverRole: "Active" | "Standby" | "";
+  loadBalancePercent: number;
+  reservePercent: number;
+  maxClientLeadTimeSeconds: number;
+  autoStateTransition: boolean;
+  stateSwitchIntervalSeconds: number | null;
+  enableAuth: boolean;
+  /** A SHA-256 of the shared secret, so that tests can tell a secret changed; never the secret. */
+  sharedSecretDigest: string | null;
+  /** Normal or PartnerDown as set; CommunicationInterrupted is derived from the partner's reachability. */
+  state: "Normal" | "PartnerDown";
+  scopeIds: string[];
+  serverType: "PrimaryServer" | "SecondaryServer";
+}
+
+export interface EmuServer {
+  computerName: string;
+  version: { major: number; minor: number };
+  /** False: the server does not answer (powered off, network down). */
+  reachable: boolean;
+  scopes: EmuScope[];
+  relationships: EmuRelationship[];
+}
+
+export interface EmuJournalEntry {
+  server: string;
+  cmdlet: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface EmuState {
+  version: 1;
+  servers: Record<string, EmuServer>;
+  /** Every cmdlet call that reached a server (secrets left out), for tests to check what ran. */
+  journal: EmuJournalEntry[];
+  /** Windows does not document whether removing a relationship's last scope deletes it; tests choose. */
+  removeLastScopeDeletesRelationship: boolean;
+}
+
+const STALE_LOCK_MS = 60_000;
+const LOCK_WAIT_MS = 60_000;
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function emptyState(): EmuState {
+  return { version: 1, servers: {}, journal: [], removeLastScopeDeletesRelationship: false };
+}
+
+export function statePath(dir: string): string {
+  return join(dir, "state.json");
+}
+
+/** Runs `body` on the state with the lock held, saving what it leaves (also when it throws a script error). */
+export async function withState<T>(dir: string, body: (state: EmuState) => T | Promise<T>): Promise<T> {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, "lock");
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // The holder released it meanwhile.
+      }
+      if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`winemu: the state lock ${lock} was held for more than ${LOCK_WAIT_MS} ms`);
+      sleep(20);
+    }
+  }
+  try {
+    const file = statePath(dir);
+    const state = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as EmuState) : emptyState();
+    try {
+      return await body(state);
+    } finally {
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${JSON.stringify(state, null, 1)}\n`);
+      renameSync(temporary, file);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export function readState(dir: string): Promise<EmuState> {
+  return withState(dir, (state) => structuredClone(state));
+}
