@@ -1,7 +1,7 @@
 // `failover peer "NAME" { … }` declarations: find, read as data, create, update in place, remove.
 import type { BlockStatement, Conf, Token } from "./cst";
 import { headOf, isBlock, isSimple, isWord, rootOf, startsWithWords } from "./cst";
-import { canonicalTokens, tokenValue } from "./canonical";
+import { canonicalStatement, canonicalTokens, tokenValue } from "./canonical";
 import { ConfEditError } from "./errors";
 import type { Draft, Place } from "./layout";
 import { childIndent, insertAt, materialize, removeAt, styleOf } from "./layout";
@@ -11,7 +11,7 @@ import type { PoolRef } from "./pools";
 import { ConfValue, statementTokens } from "./quoting";
 import { removeIn, setIn } from "./statements";
 import type { Located } from "./walk";
-import { fileOf, indexIn, isInclude, walk, walkFrom } from "./walk";
+import { fileOf, indexIn, isInclude, locate, walk, walkFrom } from "./walk";
 
 /** Desired state of a peer declaration; optional settings are omitted from the block when undefined. */
 export interface FailoverPeerSpec {
@@ -126,7 +126,7 @@ export function findFailoverPeer(conf: Conf, name: string): PeerRef | undefined 
 export function readFailoverPeer(block: BlockStatement): FailoverPeerDecl {
   const decl: FailoverPeerDecl = { name: peerNameOf(block), settings: {}, statements: [], unrecognized: [] };
   for (const statement of block.body) {
-    const tokens = statement.type === "simple" ? statement.tokens : [];
+    const tokens = headOf(statement);
     const field = statement.type === "simple" ? FIELDS.find((f) => startsWithWords(tokens, f.keywords)) : undefined;
     const keywordCount = field ? field.keywords.length : 1;
     const first = tokens[0];
@@ -142,7 +142,7 @@ export function readFailoverPeer(block: BlockStatement): FailoverPeerDecl {
     } else if (statement.type === "simple" && tokens.length === 1 && (isWord(first, "primary") || isWord(first, "secondary"))) {
       decl.settings.role = first?.raw.toLowerCase() as "primary" | "secondary";
     } else {
-      decl.unrecognized.push(statement.type === "simple" ? `${canonicalTokens(tokens)};` : canonicalTokens(headOf(statement)));
+      decl.unrecognized.push(statement.type === "simple" ? `${canonicalTokens(tokens)};` : canonicalStatement(statement));
     }
   }
   return decl;
@@ -215,7 +215,7 @@ export interface RemovePeerResult {
 export function removeFailoverPeer(conf: Conf, name: string): RemovePeerResult {
   const peers = findFailoverPeers(conf).filter((peer) => peer.name === name);
   for (const peer of peers) {
-    const located = [...walk(conf)].find((l) => l.statement === peer.block);
+    const located = locate(conf, peer.block);
     if (located) removeAt(located.container, indexIn(located), styleOf(located.file));
   }
   return { removed: peers.length > 0, references: listPoolPeers(conf).filter((pool) => pool.peer === name) };

@@ -109,22 +109,29 @@ describe("every edit either rejects a hostile value or writes exactly the intend
   });
 
   it("addresses in a new peer declaration", () => {
-    const addressArb = fc.oneof(hostile, fc.domain(), fc.ipV4(), fc.ipV4Extended());
+    // Valid-looking names with something spliced in, so the grammar check itself is exercised.
+    const spliced = fc
+      .tuple(fc.domain(), fc.constantFrom(";", "{", "}", " ", "#", '"', "\n", "\\", ",", "=", "(", "é"), fc.domain())
+      .map(([a, char, b]) => `${a}${char}${b}`);
+    const addressArb = fc.oneof(hostile, spliced, fc.domain(), fc.ipV4(), fc.ipV4Extended());
     fc.assert(
-      fc.property(addressArb, addressArb, (address, peerAddress) => {
-        const result = attempt((file) => createFailoverPeer(file, spec({ address, peerAddress })));
+      fc.property(addressArb, fc.boolean(), (address, local) => {
+        const settings = local ? { address, peerAddress: "10.0.0.4" } : { address: "10.0.0.2", peerAddress: address };
+        const result = attempt((file) => createFailoverPeer(file, spec(settings)));
         if (!result) return;
         const created = findFailoverPeers(result)[1]?.block as BlockStatement;
-        expect(readFailoverPeer(created).settings).toEqual({ role: "secondary", address, peerAddress });
+        expect(readFailoverPeer(created).settings).toEqual({ role: "secondary", ...settings });
         expect(created.body).toHaveLength(3);
         expect(without(result, (s) => s === created)).toBe(meaning(original));
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 
   it("numbers and hex in a new peer declaration", () => {
-    const hexArb = fc.oneof(hostile, fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 32, maxLength: 32 }).map((octets) => octets.map((o) => o.toString(16).toUpperCase()).join(":")));
+    const octets = fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 32, maxLength: 32 }).map((list) => list.map((o) => o.toString(16).toUpperCase()).join(":"));
+    const spliced = fc.tuple(octets, fc.nat(94), fc.constantFrom(";", " ", "}", "#", '"', "\n")).map(([hex, at, char]) => hex.slice(0, at) + char + hex.slice(at));
+    const hexArb = fc.oneof(hostile, octets, spliced);
     fc.assert(
       fc.property(fc.oneof(fc.integer(), fc.nat(), fc.double()), hexArb, (mclt, hba) => {
         const result = attempt((file) => createFailoverPeer(file, spec({ role: "primary", mclt, hba })));
