@@ -1,5 +1,6 @@
 // The real PowerShell grammar (tree-sitter-powershell, compiled to WebAssembly) loaded once per process.
 import { createRequire } from "node:module";
+import { setFlagsFromString } from "node:v8";
 import { Language, Parser, type Node } from "web-tree-sitter";
 
 const require = createRequire(import.meta.url);
@@ -8,6 +9,9 @@ let parser: Promise<Parser> | undefined;
 
 export function powerShellParser(): Promise<Parser> {
   parser ??= (async () => {
+    // Each emulated command is a short process: V8's optimising compile of the grammar's WebAssembly would
+    // take two seconds of CPU that the process waits for at exit; the baseline compiler alone is plenty.
+    setFlagsFromString("--liftoff-only");
     await Parser.init();
     const language = await Language.load(require.resolve("tree-sitter-powershell/tree-sitter-powershell.wasm"));
     const instance = new Parser();

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { expectedView, normalisedView, normaliseState, sameComputer } from "../../../src/backends/windows/perspective";
+import type { FailoverRecord } from "../../../src/backends/windows/results";
+import { windowsFailover } from "../../../src/backends/windows/schema";
+
+const record = (overrides: Partial<FailoverRecord>): FailoverRecord => ({
+  name: "rel",
+  partnerServer: "dhcp2",
+  mode: "LoadBalance",
+  serverRole: "",
+  loadBalancePercent: 70,
+  reservePercent: 0,
+  maxClientLeadTimeSeconds: 3600,
+  stateSwitchIntervalSeconds: null,
+  autoStateTransition: false,
+  enableAuth: false,
+  state: "Normal",
+  scopeIds: [],
+  ...overrides,
+});
+
+describe("the partner's complementary perspective", () => {
+  const wanted = expectedView(windowsFailover.parse({ loadBalancePercent: 70 }), "dhcp2");
+
+  it("reads the secondary's 30% as the primary's 70%", () => {
+    const fromSecondary = normalisedView(record({ partnerServer: "dhcp1", loadBalancePercent: 30 }), "secondary", "dhcp1");
+    expect({ ...fromSecondary, partnerServer: "dhcp2" }).toEqual(wanted);
+  });
+
+  it("reports a real difference on the secondary as one", () => {
+    const fromSecondary = normalisedView(record({ partnerServer: "dhcp1", loadBalancePercent: 70 }), "secondary", "dhcp1");
+    expect(fromSecondary.loadBalancePercent).toBe(30);
+  });
+
+  it("reads the secondary's Active role as the primary being standby", () => {
+    const view = normalisedView(record({ mode: "HotStandby", serverRole: "Active", reservePercent: 5 }), "secondary", "dhcp1");
+    expect(view.serverRole).toBe("standby");
+    expect(view.loadBalancePercent).toBeUndefined();
+    expect(normalisedView(record({ mode: "HotStandby", serverRole: "Active", reservePercent: 5 }), "primary", "dhcp2").serverRole).toBe("active");
+  });
+
+  it("ignores the switch interval while automatic transition is off", () => {
+    expect(normalisedView(record({ stateSwitchIntervalSeconds: 600 }), "primary", "dhcp2").stateSwitchIntervalSeconds).toBeUndefined();
+    expect(normalisedView(record({ autoStateTransition: true, stateSwitchIntervalSeconds: 600 }), "primary", "dhcp2").stateSwitchIntervalSeconds).toBe(600);
+  });
+
+  it("treats a short name and its FQDN as the same partner, but not two IP addresses sharing a first octet", () => {
+    expect(sameComputer("DHCP2", "dhcp2.corp.example")).toBe(true);
+    expect(sameComputer("dhcp2.a.example", "dhcp2.b.example")).toBe(false);
+    expect(sameComputer("10.0.0.1", "10.0.0.2")).toBe(false);
+    expect(normalisedView(record({ partnerServer: "DHCP2.corp.example" }), "primary", "dhcp2").partnerServer).toBe("dhcp2");
+  });
+
+  it("names Windows' states in lower-case words", () => {
+    expect(normaliseState("COMMUNICATION_INT")).toBe("communication-interrupted");
+    expect(normaliseState("CommunicationInterrupted")).toBe("communication-interrupted");
+    expect(normaliseState("PartnerDown")).toBe("partner-down");
+    expect(normaliseState("Normal")).toBe("normal");
+  });
+});

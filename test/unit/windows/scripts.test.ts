@@ -1,0 +1,113 @@
+import fc from "fast-check";
+import type { Node } from "web-tree-sitter";
+import { beforeAll, describe, expect, it } from "vitest";
+import { addFailoverInput } from "../../../src/backends/windows/plan";
+import { windowsTarget } from "../../../src/backends/windows/schema";
+import { SCRIPT_KINDS, script, type ScriptKind } from "../../../src/backends/windows/scripts";
+import { oneLineInvocation } from "../../../src/transports/powershell";
+import { SSH_BOOTSTRAP } from "../../../src/transports/powershellOverSsh";
+import { powerShellParser, syntaxError } from "../../emulator/parser.ts";
+
+type Parser = Awaited<ReturnType<typeof powerShellParser>>;
+let parser: Parser;
+beforeAll(async () => {
+  parser = await powerShellParser();
+});
+
+/** The syntax tree's shape: node types in order, with every string literal's content left out. */
+function shape(text: string): string {
+  const tree = parser.parse(text)!;
+  const parts: string[] = [];
+  const walk = (node: Node) => {
+    parts.push(node.type);
+    if (node.type === "string_literal") return;
+    for (const child of node.children) if (child) walk(child);
+  };
+  try {
+    expect(syntaxError(tree.rootNode)).toBeUndefined();
+    walk(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+  return parts.join(" ");
+}
+
+const target = windowsTarget.parse({
+  vendor: "windows",
+  name: "rel",
+  primary: { name: "dhcp1", computerName: "dhcp1.example", connection: { local: { computerName: "dhcp1.example" } } },
+  secondary: { name: "dhcp2", computerName: "dhcp2.example", connection: { local: { computerName: "dhcp2.example" } } },
+  windows: { mode: "hotStandby", stateSwitchIntervalSeconds: 600, sharedSecret: "initial" },
+});
+
+/** Every input each script kind takes, built from arbitrary strings where the backend passes names, secrets and ids. */
+function inputFor(kind: ScriptKind, s: string, n: number): Record<string, unknown> {
+  const base = { computerName: s };
+  switch (kind) {
+    case "readServer":
+      return base;
+    case "addFailover":
+      return { ...base, ...addFailoverInput({ ...target, name: s, windows: { ...target.windows, sharedSecret: s } }, [s, "10.0.0.0"]) };
+    case "addFailoverScope":
+    case "removeFailoverScope":
+      return { ...base, name: s, scopeIds: [s] };
+    case "setFailover":
+      return { ...base, name: s, mode: "LoadBalance", loadBalancePercent: n, reservePercent: n, maxClientLeadTimeSeconds: n, autoStateTransition: true, stateSwitchIntervalSeconds: n, setSharedSecret: true, sharedSecret: s };
+    case "partnerDown":
+    case "removeFailover":
+      return { ...base, name: s };
+    case "retireScopes":
+      return { ...base, scopeIds: [s, s], action: "disable" };
+    case "replicate":
+      return { ...base, level: "scope", name: s, scopeIds: [s] };
+    case "readScopeConfig":
+      return { ...base, scopeIds: [s] };
+  }
+}
+
+const hostile = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 200 }),
+  fc.constantFrom("'", "''", '"', "`", "$(Remove-Item C:\\ -Recurse)", "'; Remove-DhcpServerv4Scope -ScopeId 10.0.0.0 -Force; '", "\n}\ncatch {", "@{", "#>", "<#", "\u2018\u2019\u201c\u201d", "\u0000", "é€😀"),
+  fc.array(fc.constantFrom("'", '"', "`", "$", "(", ")", ";", "\n", "\r", "{", "}", "|", "&", "#", "@", "é", "\u2019"), { maxLength: 40 }).map((chars) => chars.join("")),
+);
+
+describe("generated PowerShell", () => {
+  it.each(SCRIPT_KINDS)("%s parses under the real PowerShell grammar", (kind) => {
+    expect(() => shape(script(kind, inputFor(kind, "x", 1)).text)).not.toThrow();
+  });
+
+  it("has the same syntax tree whatever the data, and never shows the data in its text", () => {
+    const baseline = new Map(SCRIPT_KINDS.map((kind) => [kind, shape(script(kind, inputFor(kind, "x", 1)).text)]));
+    fc.assert(
+      fc.property(fc.constantFrom(...SCRIPT_KINDS), hostile, fc.nat(1_000_000), (kind, s, n) => {
+        const text = script(kind, inputFor(kind, s, n)).text;
+        expect(shape(text)).toBe(baseline.get(kind));
+        // Only base64's alphabet is spliced into the fixed text.
+        const literal = /FromBase64String\('([^']*)'\)/.exec(text)![1]!;
+        expect(literal).toMatch(/^[A-Za-z0-9+/]*={0,2}$/);
+        expect(JSON.parse(Buffer.from(literal, "base64").toString("utf8")).computerName).toBe(s);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("keeps a shared secret out of the script's visible text", () => {
+    const text = script("addFailover", inputFor("addFailover", "Sup3r-Secret-Value", 1)).text;
+    expect(text).not.toContain("Sup3r-Secret-Value");
+  });
+
+  it("wraps scripts for a session as one line that parses, whatever the script holds", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...SCRIPT_KINDS), hostile, (kind, s) => {
+        const line = oneLineInvocation(script(kind, inputFor(kind, s, 1)).text);
+        expect(line).not.toMatch(/[\r\n]/);
+        expect(shape(line)).toBe(shape(oneLineInvocation("x")));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("sends a fixed bootstrap over SSH that parses", () => {
+    expect(() => shape(SSH_BOOTSTRAP)).not.toThrow();
+  });
+});
