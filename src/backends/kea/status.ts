@@ -103,8 +103,13 @@ export async function waitForStates(peers: readonly Watched[], seconds: number, 
   return { status, warnings };
 }
 
+/** Every peer in its state, and each one's view of its partner caught up (the partner's last heartbeat says so too). */
 function settled(peers: readonly Watched[], status: FailoverStatus): boolean {
-  return peers.every((peer) => status[peer.name]?.state === peer.expected);
+  return peers.every((peer) => {
+    const s = status[peer.name];
+    if (s?.state !== peer.expected) return false;
+    return peer.expected === "backup" || s.partnerState === undefined || s.partnerState === peer.expected;
+  });
 }
 
 function notSettled(peers: readonly Watched[], status: FailoverStatus, seconds: number): string {
