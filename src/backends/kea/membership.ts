@@ -9,61 +9,19 @@ import type { Json, LiveObject, MembershipOps, ServerView } from "../backend";
 import { applyInOrder, type Edit, type Step } from "./apply";
 import type { KeaConfig } from "./configEdit";
 import type { JsonObject } from "./haConfig";
-import { comparablePools, isSplitPart, mergePools, splitPools } from "./poolSplit";
+import { desiredSubnet, joinSubnet, leaveSubnet, memberView, primaryOf, type JoinOptions } from "./memberEdit";
 import { inApplyOrder } from "./relationship";
-import type { KeaMembership, KeaTarget, KeaTargetPeer } from "./schema";
+import type { KeaMembership, KeaTarget } from "./schema";
 import { KeaServer } from "./server";
-import { readStates, expectedState, waitForStates } from "./status";
-import {
-  findSubnet,
-  insertSubnet,
-  removeSubnet,
-  replaceSubnet,
-  sharedNetwork,
-  subnetDifferences,
-  subnetMark,
-  withContextValue,
-  withSubnetMark,
-  type SubnetAt,
-} from "./subnets";
-import { haFeatures, type KeaVersion } from "./version";
+import { expectedState, readStates, waitForStates } from "./status";
+import { findSubnet, insertSubnet, removeSubnet, replaceSubnet, sharedNetwork, subnetDifferences } from "./subnets";
 
-const HA_SERVER_NAME = "ha-server-name";
 /** How long a membership change waits for HA to settle again (each config-set restarts the HA state machine). */
 const SETTLE_SECONDS = 60;
 
-function primaryOf(target: KeaTarget): KeaTargetPeer {
-  return target.peers.find((p) => p.role === "primary")!;
-}
-
-/** The two servers whose classes share the pools in load-balancing: the primary's half first. */
-function splitServers(target: KeaTarget): [string, string] {
-  const secondary = target.peers.find((p) => p.role === "secondary");
-  return [primaryOf(target).name, secondary?.name ?? primaryOf(target).name];
-}
-
-/** The pools every peer should hold, from the primary's (with this library's splits merged back first). */
-export function wantedPools(target: KeaTarget, pools: readonly JsonObject[]): JsonObject[] {
-  return target.mode === "load-balancing" ? splitPools(pools, splitServers(target)) : mergePools(pools);
-}
-
-function poolsOf(subnet: JsonObject): JsonObject[] {
-  return (subnet.pools ?? []) as JsonObject[];
-}
-
-/** Pools split by hand between HA classes cannot be merged back: refuse rather than guess the original. */
-function handSplit(pools: readonly JsonObject[]): string | undefined {
-  const pool = pools.find((p) => !isSplitPart(p) && typeof p["client-class"] === "string" && (p["client-class"] as string).startsWith("HA_"));
-  return pool ? String(pool.pool) : undefined;
-}
-
 interface Plan {
-  primary: KeaTargetPeer;
-  /** The primary's subnet as it should be everywhere (pools split or whole, ha-server-name set). */
   desired: JsonObject;
-  source: SubnetAt;
-  sourceNetwork: JsonObject | undefined;
-  haServerName: string | undefined;
+  join: Omit<JoinOptions, "where">;
 }
 
 async function plan(ctx: OperationContext, spec: KeaMembership): Promise<Plan> {
@@ -77,27 +35,25 @@ async function plan(ctx: OperationContext, spec: KeaMembership): Promise<Plan> {
         "a ReplicationTrigger can copy it from another peer)",
     );
   }
-  const manual = handSplit(poolsOf(source.subnet));
-  if (manual) throw new Error(`on ${primary.name}, pool ${manual} of ${spec.scope} is already limited to an HA_ class by hand: give it back its whole range without a class, and the membership splits it itself`);
-  const haServerName = haFeatures(version).severalRelationships ? primary.name : undefined;
-  let desired: JsonObject = { ...source.subnet, pools: wantedPools(spec.relationship, poolsOf(source.subnet)) };
-  desired = withSubnetMark(desired, undefined);
-  if (haServerName) desired = withContextValue(desired, HA_SERVER_NAME, haServerName);
-  return { primary, desired, source, sourceNetwork: source.sharedNetwork ? sharedNetwork(config, source.sharedNetwork) : undefined, haServerName };
+  return {
+    desired: desiredSubnet(source.subnet, spec.relationship, version),
+    join: {
+      relationship: spec.relationship.name,
+      primary: primary.name,
+      source,
+      sourceNetwork: source.sharedNetwork ? sharedNetwork(config, source.sharedNetwork) : undefined,
+      adopt: spec.adopt,
+    },
+  };
 }
 
-function view(subnet: JsonObject | undefined, version: KeaVersion): Json | undefined {
-  if (!subnet) return undefined;
-  const shown: JsonObject = { id: subnet.id ?? null, pools: comparablePools(poolsOf(subnet)) };
-  const name = (subnet["user-context"] as JsonObject | undefined)?.[HA_SERVER_NAME];
-  if (haFeatures(version).severalRelationships || name !== undefined) shown[HA_SERVER_NAME] = name ?? null;
-  return shown;
+function watched(ctx: OperationContext, target: KeaTarget) {
+  return target.peers.map((peer) => ({ server: KeaServer.of(ctx, peer), name: peer.name, expected: expectedState(target.mode, peer.role) }));
 }
 
 async function read(ctx: OperationContext, spec: KeaMembership): Promise<LiveObject<KeaMembership>> {
   const primary = primaryOf(spec.relationship);
-  const primaryConfig = await KeaServer.of(ctx, primary).config();
-  const source = findSubnet(primaryConfig, spec.scope);
+  const source = findSubnet(await KeaServer.of(ctx, primary).config(), spec.scope);
   const warnings: string[] = [];
   let desired: JsonObject | undefined;
   if (source) {
@@ -118,80 +74,26 @@ async function read(ctx: OperationContext, spec: KeaMembership): Promise<LiveObj
           warnings.push(`${peer.name}'s copy of ${spec.scope} differs from ${primary.name}'s in ${differences.join(", ")}: a ReplicationTrigger from ${primary.name} copies it`);
         }
       }
-      const expected = desired ? view(desired, version) : { subnet: spec.scope };
-      return { server: peer.name, expected: expected as Json, actual: view(actual, version) };
+      const expected = desired ? memberView(desired, version) : { subnet: spec.scope };
+      return { server: peer.name, expected: expected as Json, actual: memberView(actual, version) };
     }),
   );
   const status = await readStates(watched(ctx, spec.relationship));
   return { views, live: source ? spec : undefined, status, warnings };
 }
 
-function watched(ctx: OperationContext, target: KeaTarget) {
-  return target.peers.map((peer) => ({ server: KeaServer.of(ctx, peer), name: peer.name, expected: expectedState(target.mode, peer.role) }));
+function joinEdit(spec: KeaMembership, where: string, planned: Plan): Edit {
+  return { what: `make ${spec.scope} a member of ${spec.relationship.name}`, apply: (config) => joinSubnet(config, planned.desired, { ...planned.join, where }) };
 }
 
-/**
- * The subnet as it should be on a peer that has it: the desired pools and ha-server-name, the rest its own.
- * The first time, the mark records what ha-server-name was before, so that removal gives it back.
- */
-function adjusted(current: JsonObject, plan: Plan, relationship: string, adopt: boolean, where: string): JsonObject {
-  const previousMark = subnetMark(current);
-  const mark: JsonObject = previousMark?.relationship === relationship ? { ...previousMark } : { relationship };
-  let next: JsonObject = { ...current, pools: structuredClone(plan.desired.pools ?? []) };
-  if (plan.haServerName) {
-    const existing = (current["user-context"] as JsonObject | undefined)?.[HA_SERVER_NAME];
-    if (previousMark?.relationship !== relationship) {
-      if (existing === undefined) mark["ha-server-name-added"] = true;
-      else if (existing !== plan.haServerName) {
-        if (!adopt) throw new Error(`on ${where}, the subnet's ha-server-name is ${JSON.stringify(existing)} (another relationship): set adopt: true to move it to this one`);
-        mark["previous-ha-server-name"] = existing;
-      }
-    }
-    next = withContextValue(next, HA_SERVER_NAME, plan.haServerName);
-  }
-  return withSubnetMark(next, mark);
-}
-
-function putEdit(spec: KeaMembership, peer: KeaTargetPeer, plan: Plan): Edit {
-  return {
-    what: `make ${spec.scope} a member of ${spec.relationship.name}`,
-    apply: (config: KeaConfig) => {
-      const here = findSubnet(config, spec.scope);
-      if (here) {
-        if (here.subnet.id !== plan.desired.id) {
-          throw new Error(
-            `${spec.scope} has id ${String(here.subnet.id)} here and ${String(plan.desired.id)} on ${plan.primary.name}: ` +
-              "Kea HA needs the same id on every peer (leases carry it): renumber it by hand first",
-          );
-        }
-        const manual = handSplit(poolsOf(here.subnet));
-        if (manual) throw new Error(`pool ${manual} of ${spec.scope} is already limited to an HA_ class by hand: give it back its whole range, and the membership splits it itself`);
-        return replaceSubnet(config, spec.scope, adjusted(here.subnet, plan, spec.relationship.name, spec.adopt, peer.name));
-      }
-      const copy = withSubnetMark(plan.desired, { relationship: spec.relationship.name, "copied-from": plan.primary.name });
-      return insertSubnet(config, { subnet: copy, sharedNetwork: plan.source.sharedNetwork }, plan.sourceNetwork);
-    },
-  };
-}
-
-/** Gives the subnet back as it was before the membership: whole pools, its own ha-server-name; a copy this membership made goes. */
-function removeEdit(spec: KeaMembership): Edit {
+function leaveEdit(spec: KeaMembership): Edit {
   return {
     what: `take ${spec.scope} out of ${spec.relationship.name}`,
-    apply: (config: KeaConfig) => {
-      const here = findSubnet(config, spec.scope);
-      if (!here) return config;
-      const mark = subnetMark(here.subnet);
-      if (mark && mark.relationship !== spec.relationship.name) return config;
-      if (mark?.["copied-from"] !== undefined && spec.partnerCopy === "delete") return removeSubnet(config, spec.scope);
-      let next: JsonObject = { ...here.subnet, pools: mergePools(poolsOf(here.subnet)) };
-      if (mark?.["previous-ha-server-name"] !== undefined) next = withContextValue(next, HA_SERVER_NAME, mark["previous-ha-server-name"]);
-      else if (mark?.["ha-server-name-added"] === true) next = withContextValue(next, HA_SERVER_NAME, undefined);
-      return replaceSubnet(config, spec.scope, withSubnetMark(next, undefined));
-    },
+    apply: (config) => leaveSubnet(config, spec.scope, { relationship: spec.relationship.name, partnerCopy: spec.partnerCopy }),
   };
 }
 
+/** Puts the subnet back exactly as `before` held it (or removes it if it was not there). */
 function undoFor(spec: KeaMembership) {
   return (before: KeaConfig): Edit => ({
     what: `take back the change to ${spec.scope}`,
@@ -205,7 +107,11 @@ function undoFor(spec: KeaMembership) {
 
 async function converge(ctx: OperationContext, spec: KeaMembership): Promise<LiveObject<KeaMembership>> {
   const planned = await plan(ctx, spec);
-  const steps: Step[] = inApplyOrder(spec.relationship.peers).map((peer) => ({ server: KeaServer.of(ctx, peer), edit: putEdit(spec, peer, planned), undo: undoFor(spec) }));
+  const steps: Step[] = inApplyOrder(spec.relationship.peers).map((peer) => ({
+    server: KeaServer.of(ctx, peer),
+    edit: joinEdit(spec, peer.name, planned),
+    undo: undoFor(spec),
+  }));
   const committed = await applyInOrder(ctx, steps);
   const live = await read(ctx, spec);
   if (!committed.some((c) => c.changed)) return live;
@@ -213,7 +119,10 @@ async function converge(ctx: OperationContext, spec: KeaMembership): Promise<Liv
   return { ...live, status: settled.status, warnings: [...(live.warnings ?? []), ...settled.warnings] };
 }
 
+/** The subnet must be on the primary, its pools splittable. An unreachable server is not a failure here: apply says so. */
 async function checkLive(ctx: OperationContext, spec: KeaMembership): Promise<CheckFailure[]> {
+  const server = KeaServer.of(ctx, primaryOf(spec.relationship));
+  await Promise.all([server.config(), server.version()]);
   try {
     await plan(ctx, spec);
   } catch (error) {
@@ -234,7 +143,7 @@ export const membershipOps: MembershipOps<KeaMembership> = {
   create: (ctx, spec) => converge(ctx, spec),
   update: (ctx, _old, next) => converge(ctx, next),
   async delete(ctx, spec) {
-    const steps = inApplyOrder(spec.relationship.peers).map((peer) => ({ server: KeaServer.of(ctx, peer), edit: removeEdit(spec), undo: undoFor(spec) }));
+    const steps = inApplyOrder(spec.relationship.peers).map((peer) => ({ server: KeaServer.of(ctx, peer), edit: leaveEdit(spec), undo: undoFor(spec) }));
     await applyInOrder(ctx, steps);
   },
 };

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { parseAnswer } from "../../../src/backends/kea/controlApi";
+import { secretsIn } from "../../../src/backends/kea/redact";
+import { expectedState, serverStatus } from "../../../src/backends/kea/status";
+import { haFeatures, parseVersion } from "../../../src/backends/kea/version";
+
+describe("parseAnswer", () => {
+  it("takes the Control Agent's list and a daemon's single object alike", () => {
+    expect(parseAnswer("kea1", "version-get", 200, '[{"result":0,"text":"2.2.0","arguments":{"extended":"x"}}]')).toEqual({ result: 0, text: "2.2.0", arguments: { extended: "x" } });
+    expect(parseAnswer("kea1", "version-get", 200, '{"result":0,"text":"3.0.1"}')).toEqual({ result: 0, text: "3.0.1" });
+    expect(parseAnswer("kea1", "config-set", 200, '[{"result":1,"text":"One or more hook libraries failed to load"}]').result).toBe(1);
+  });
+
+  it("explains what is wrong: credentials, not JSON, not a Kea answer, other HTTP errors", () => {
+    expect(() => parseAnswer("kea1", "config-get", 401, "")).toThrow(/kea1: "config-get" was refused with HTTP 401.*check api\.username and api\.password/);
+    expect(() => parseAnswer("kea1", "config-get", 200, "<html>")).toThrow(/not JSON.*Kea Control Agent or a Kea HTTP control socket/);
+    expect(() => parseAnswer("kea1", "config-get", 200, '{"status":"ok"}')).toThrow(/not a Kea answer/);
+    expect(() => parseAnswer("kea1", "config-get", 500, "boom")).toThrow(/HTTP 500: boom/);
+  });
+});
+
+describe("serverStatus", () => {
+  const kea22 = {
+    "high-availability": [
+      {
+        "ha-mode": "load-balancing",
+        "ha-servers": {
+          local: { role: "primary", scopes: ["kea1"], state: "load-balancing" },
+          remote: { age: 1, "in-touch": true, "last-scopes": ["kea2"], "last-state": "load-balancing", role: "secondary", "unacked-clients": 0, "communication-interrupted": false, "connecting-clients": 0 },
+        },
+      },
+    ],
+  };
+
+  it("reads Kea 2.2's one unnamed relationship", () => {
+    expect(serverStatus(kea22, "kea1")).toEqual({
+      state: "load-balancing",
+      partnerState: "load-balancing",
+      details: { mode: "load-balancing", role: "primary", scopes: ["kea1"], partnerHeartbeatAgeSeconds: 1, inTouch: true, communicationInterrupted: false, unackedClients: 0, connectingClients: 0 },
+    });
+  });
+
+  it("picks the named relationship on a 2.6 hub, and says when HA is not running", () => {
+    const hub = {
+      "high-availability": [
+        { "ha-mode": "hot-standby", "ha-servers": { local: { "server-name": "hub-a", state: "hot-standby" }, remote: { "last-state": "hot-standby" } } },
+        { "ha-mode": "hot-standby", "ha-servers": { local: { "server-name": "hub-b", state: "partner-down" }, remote: { "last-state": "" } } },
+      ],
+    };
+    expect(serverStatus(hub, "hub-b")).toMatchObject({ state: "partner-down" });
+    expect(serverStatus(hub, "hub-b").partnerState).toBeUndefined();
+    expect(serverStatus({ pid: 1 }, "kea1")).toEqual({ state: "not-running", error: "the HA hook is not loaded on this server" });
+    expect(serverStatus(hub, "hub-c").error).toMatch(/no relationship names it hub-c/);
+  });
+
+  it("knows the state each role settles in", () => {
+    expect(expectedState("load-balancing", "secondary")).toBe("load-balancing");
+    expect(expectedState("hot-standby", "standby")).toBe("hot-standby");
+    expect(expectedState("passive-backup", "primary")).toBe("passive-backup");
+    expect(expectedState("load-balancing", "backup")).toBe("backup");
+  });
+});
+
+describe("secretsIn", () => {
+  it("finds every password config-get returns, at any depth, but not file names", () => {
+    const config = {
+      Dhcp4: {
+        "lease-database": { type: "mysql", password: "db-pass" },
+        "hooks-libraries": [{ parameters: { "high-availability": [{ peers: [{ "basic-auth-password": "peer-pass", "basic-auth-password-file": "/etc/kea/pw" }] }] } }],
+      },
+    };
+    expect(secretsIn(config).sort()).toEqual(["db-pass", "peer-pass"]);
+  });
+});
+
+describe("versions", () => {
+  it("reads Kea's version and what it supports", () => {
+    expect(parseVersion("2.2.0\ntarball")).toMatchObject({ major: 2, minor: 2, patch: 0, text: "2.2.0" });
+    expect(() => parseVersion("unknown")).toThrow(/cannot read Kea's version/);
+    expect(haFeatures(parseVersion("2.2.0"))).toMatchObject({ supported: true, severalRelationships: false, maxRejectedLeaseUpdates: false, multiThreadingDefault: false });
+    expect(haFeatures(parseVersion("2.6.0"))).toMatchObject({ severalRelationships: true, maxRejectedLeaseUpdates: true, multiThreadingDefault: true, listenerBug: true });
+    expect(haFeatures(parseVersion("3.0.4"))).toMatchObject({ listenerBug: false, restrictCommandsDefault: true });
+    expect(haFeatures(parseVersion("2.0.3")).supported).toBe(false);
+  });
+});
