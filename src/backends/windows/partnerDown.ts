@@ -15,6 +15,8 @@ export async function partnerDown(ctx: OperationContext, rawTarget: Relationship
   const side: Side | undefined = target.primary.name === server ? "primary" : target.secondary.name === server ? "secondary" : undefined;
   if (!side) throw new Error(`partner down: "${server}" is not one of "${target.name}"'s servers (${target.primary.name}, ${target.secondary.name})`);
   const partner = target[otherSide(side)];
+  // A deliberate action reads the servers now, not what this run read earlier.
+  forget(ctx, target.primary, target.secondary);
   let partnerAnswers = true;
   let partnerState = "unknown";
   try {

@@ -15,7 +15,10 @@ import { windowsRelationshipTarget, windowsTarget, type WindowsFailover, type Wi
 import { findRelationship, forget, liveStatus, readPair, statusOf, type PairRead } from "./state";
 import { removeRelationship } from "./teardown";
 
-/** Windows refuses a 32nd relationship on a server (ERROR_DHCP_FO_MAX_RELATIONSHIPS). */
+/**
+ * Windows refuses a 32nd relationship on a server (ERROR_DHCP_FO_MAX_RELATIONSHIPS). A same-name relationship
+ * with another partner is not refused at check time: it may be this one, about to be replaced; create refuses it.
+ */
 export const MAX_RELATIONSHIPS = 31;
 
 const SIDES: readonly Side[] = ["primary", "secondary"];
@@ -77,13 +80,6 @@ function limitFailures(spec: WindowsTarget, pair: PairRead): CheckFailure[] {
       failures.push({
         property: `${side}.computerName`,
         reason: `${spec[side].name} (${spec[side].computerName}) already has ${read.relationships.length} failover relationships, the most Windows allows (${MAX_RELATIONSHIPS}): remove one there, or pair other servers`,
-      });
-    }
-    const partner = spec[otherSide(side)].computerName;
-    if (record && actualView(spec, side, record).partnerServer !== partner.toLowerCase()) {
-      failures.push({
-        property: "name",
-        reason: `a failover relationship named "${record.name}" already exists on ${spec[side].name} with partner ${record.partnerServer}, not ${partner}: choose another name, or remove that relationship`,
       });
     }
   }
