@@ -143,7 +143,8 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
         for (const difference of drift) ctx.log.info(`${ctx.resource}: ${describeDifference(difference)}`);
         const secrets = changedSecrets(state, news.secrets as SecretMap);
         for (const path of secrets) ctx.log.info(`${ctx.resource}: the secret ${path} changed`);
-        const inputsChanged = !deepEqual(publicPart(storeSecrets(oldSpec).spec), publicPart(storeSecrets(next).spec));
+        const comparable = (spec: Inputs) => publicPart(storeSecrets(ops.comparable ? ops.comparable(spec) : spec).spec);
+        const inputsChanged = !deepEqual(comparable(oldSpec), comparable(next));
         return { changes: drift.length > 0 || secrets.length > 0 || inputsChanged, replaces: [], deleteBeforeReplace: false };
       });
     },
@@ -175,6 +176,10 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
         if (live.live === undefined) return { id: "" };
         const liveSpec = live.live as Inputs;
         const outs = outputs(backend, liveSpec, live, state.secretHashes);
+        // A write-only secret (a Windows shared secret) is never read back nor kept: its hash stays until the
+        // program changes it; whether the server still uses one shows in the backend's views.
+        const hashes = outs.secretHashes as Record<string, string>;
+        for (const [path, hash] of Object.entries(state.secretHashes)) if (!(path in hashes)) hashes[path] = hash;
         const { spec: publicSpec, secrets } = storeSecrets(liveSpec);
         return { id, props: outs, inputs: plainJson({ ...publicSpec, secrets }) as Inputs };
       });
