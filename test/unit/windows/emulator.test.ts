@@ -1,0 +1,154 @@
+// The emulator of a pair of Windows DHCP servers: the documented cmdlet behaviour and errors the backend is
+// verified against, and its refusal of anything it does not understand.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { addFailoverInput } from "../../../src/backends/windows/plan";
+import { windowsTarget } from "../../../src/backends/windows/schema";
+import { script, type ScriptKind } from "../../../src/backends/windows/scripts";
+import { EmulatedSession } from "../../emulator/host.ts";
+import { addServers, editServer, scope, server, setReachable } from "../../emulator/setup.ts";
+
+let dir: string;
+let session: EmulatedSession;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "winemu-"));
+  session = new EmulatedSession(dir);
+  await addServers(dir, [
+    { computerName: "dhcp1", version: "2019", scopes: [scope("10.0.1.0"), scope("10.0.2.0"), scope("10.0.3.0")] },
+    { computerName: "dhcp2", version: "2012", scopes: [scope("10.0.3.0")] },
+    { computerName: "dhcp3", version: "2016" },
+  ]);
+});
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const target = (extra: Record<string, unknown> = {}) =>
+  windowsTarget.parse({
+    vendor: "windows",
+    name: "rel",
+    primary: { name: "a", computerName: "dhcp1", connection: { local: { computerName: "dhcp1" } } },
+    secondary: { name: "b", computerName: "dhcp2", connection: { local: { computerName: "dhcp2" } } },
+    ...extra,
+  });
+
+async function run(kind: ScriptKind, input: Record<string, unknown>): Promise<{ ok: boolean; result?: unknown; message?: string; errorId?: string }> {
+  const output = await session.run(script(kind, input).text);
+  expect(output.stderr).toBe("");
+  return JSON.parse(output.stdout.trim());
+}
+
+const add = (scopeIds: string[], extra: Record<string, unknown> = {}, computerName = "dhcp1") =>
+  run("addFailover", { computerName, ...addFailoverInput(target(extra), scopeIds) });
+
+describe("the emulated DhcpServer cmdlets", () => {
+  it("creates a relationship on both servers, copies the scope, and shows each side's own perspective", async () => {
+    expect(await add(["10.0.1.0"], { windows: { loadBalancePercent: 70 } })).toEqual({ ok: true, result: true });
+    const read = await run("readServer", { computerName: "dhcp2" });
+    expect(read.result).toMatchObject({
+      relationships: [{ name: "rel", partnerServer: "dhcp1", mode: "LoadBalance", loadBalancePercent: 30, scopeIds: ["10.0.1.0"], state: "Normal" }],
+    });
+    expect((await server(dir, "dhcp2")).scopes.map((s) => s.scopeId)).toEqual(["10.0.3.0", "10.0.1.0"]);
+    expect((await server(dir, "dhcp1")).relationships[0]!.loadBalancePercent).toBe(70);
+  });
+
+  it("refuses a scope already in a relationship, a scope present on the partner, a duplicate name and IPv6", async () => {
+    await add(["10.0.1.0"]);
+    expect(await run("addFailoverScope", { computerName: "dhcp1", name: "rel", scopeIds: ["10.0.1.0"] })).toMatchObject({ ok: false, errorId: "DHCP 20113,Add-DhcpServerv4FailoverScope" });
+    expect(await run("addFailoverScope", { computerName: "dhcp1", name: "rel", scopeIds: ["10.0.3.0"] })).toMatchObject({ ok: false, errorId: "DHCP 20004,Add-DhcpServerv4FailoverScope" });
+    expect(await add(["10.0.2.0"])).toMatchObject({ ok: false, errorId: "DHCP 20114,Add-DhcpServerv4Failover" });
+    expect(await add(["2001:db8::"], { name: "v6" })).toMatchObject({ ok: false, errorId: "DHCP 20118,Add-DhcpServerv4Failover" });
+  });
+
+  it("refuses a 32nd relationship on a server", async () => {
+    await editServer(dir, "dhcp3", (s) => {
+      for (let i = 0; i < 31; i++) {
+        s.relationships.push({ ...structuredClone(s.relationships[0] ?? fillerRelationship()), name: `filler-${i}` });
+      }
+    });
+    const result = await run("addFailover", { computerName: "dhcp1", ...addFailoverInput(target({ secondary: { name: "c", computerName: "dhcp3", connection: { local: { computerName: "dhcp3" } } } }), ["10.0.1.0"]) });
+    expect(result).toMatchObject({ ok: false, errorId: "DHCP 20128,Add-DhcpServerv4Failover" });
+    expect(result.message).toContain("31 failover relationships");
+  });
+
+  it("removes scopes from failover by deleting the partner's copies", async () => {
+    await add(["10.0.1.0", "10.0.2.0"]);
+    expect(await run("removeFailoverScope", { computerName: "dhcp1", name: "rel", scopeIds: ["10.0.2.0"] })).toEqual({ ok: true, result: true });
+    expect((await server(dir, "dhcp2")).scopes.map((s) => s.scopeId)).toEqual(["10.0.3.0", "10.0.1.0"]);
+    expect((await server(dir, "dhcp1")).scopes).toHaveLength(3);
+  });
+
+  it("changes the mode only on Windows Server 2012 R2 and later", async () => {
+    await add(["10.0.1.0"]);
+    const onOld = await run("setFailover", { computerName: "dhcp2", name: "rel", mode: "HotStandby", reservePercent: 10 });
+    expect(onOld).toMatchObject({ ok: false, errorId: "DHCP 20131,Set-DhcpServerv4Failover" });
+    expect(await run("setFailover", { computerName: "dhcp1", name: "rel", mode: "HotStandby", reservePercent: 10 })).toEqual({ ok: true, result: true });
+    expect((await server(dir, "dhcp2")).relationships[0]).toMatchObject({ mode: "HotStandby", serverRole: "Standby", reservePercent: 10 });
+  });
+
+  it("allows partner down only in COMMUNICATION INTERRUPTED", async () => {
+    await add(["10.0.1.0"]);
+    expect(await run("partnerDown", { computerName: "dhcp1", name: "rel" })).toMatchObject({ ok: false, errorId: "DHCP 20120,Set-DhcpServerv4Failover" });
+    await setReachable(dir, "dhcp2", false);
+    expect((await run("readServer", { computerName: "dhcp1" })).result).toMatchObject({ relationships: [{ state: "CommunicationInterrupted" }] });
+    expect(await run("partnerDown", { computerName: "dhcp1", name: "rel" })).toEqual({ ok: true, result: true });
+    expect(await run("readServer", { computerName: "dhcp2" })).toMatchObject({ ok: false, errorId: "WIN32 1722,Get-DhcpServerVersion" });
+  });
+
+  it("replicates scope configuration to the partner, keeping the partner's leases", async () => {
+    await add(["10.0.1.0"]);
+    await editServer(dir, "dhcp1", (s) => {
+      s.scopes[0]!.policies.push({ name: "printers", enabled: true, processingOrder: 1, condition: "OR", description: "" });
+    });
+    expect(await run("replicate", { computerName: "dhcp1", level: "scope", name: "rel", scopeIds: ["10.0.1.0"] })).toEqual({ ok: true, result: ["10.0.1.0"] });
+    expect((await server(dir, "dhcp2")).scopes.find((s) => s.scopeId === "10.0.1.0")!.policies).toHaveLength(1);
+    expect(await run("replicate", { computerName: "dhcp1", level: "scope", name: "rel", scopeIds: ["10.0.2.0"] })).toMatchObject({ ok: false, errorId: "DHCP 20116,Invoke-DhcpServerv4FailoverReplication" });
+  });
+});
+
+describe("what the emulator refuses", () => {
+  const refused = async (text: string) => {
+    const output = await session.run(text);
+    expect(output.exitCode).toBe(1);
+    expect(output.stdout).toBe("");
+    return output.stderr;
+  };
+
+  it("refuses commands, syntax and forms it does not model, instead of pretending", async () => {
+    expect(await refused("Remove-Item C:\\ -Recurse")).toContain("refused: the command Remove-Item");
+    expect(await refused("Invoke-Expression 'Get-DhcpServerv4Failover'")).toContain("refused: the command Invoke-Expression");
+    expect(await refused("Get-DhcpServerv4Failover dhcp1")).toContain("positional argument");
+    expect(await refused('"$(Get-Date)"')).toContain("refused");
+    expect(await refused("if ($true) {")).toContain("would not parse");
+    await add(["10.0.1.0"]);
+    expect(await refused("Get-DhcpServerv4Failover -ComputerName 'dhcp1'")).toContain("formatter");
+    expect(await refused("Add-DhcpServerv4Failover -ComputerName 'dhcp1' -Name 'x' -PartnerServer 'dhcp3' -ScopeId '10.0.2.0' -SharedSecret 's'")).toContain("prompt");
+    expect(await refused("$x = $undefinedVariable")).toContain("never assigned");
+  });
+
+  it("reports an unknown parameter as PowerShell does", async () => {
+    const output = await session.run("try { Get-DhcpServerv4Failover -ComputerName 'dhcp1' -Bogus 1 } catch { [string]$_.FullyQualifiedErrorId }");
+    expect(output.stdout.trim()).toBe("NamedParameterNotFound,Get-DhcpServerv4Failover");
+  });
+});
+
+function fillerRelationship() {
+  return {
+    name: "filler",
+    partnerServer: "elsewhere",
+    mode: "LoadBalance" as const,
+    serverRole: "" as const,
+    loadBalancePercent: 50,
+    reservePercent: 5,
+    maxClientLeadTimeSeconds: 3600,
+    autoStateTransition: false,
+    stateSwitchIntervalSeconds: null,
+    enableAuth: false,
+    sharedSecretDigest: null,
+    state: "Normal" as const,
+    scopeIds: [],
+    serverType: "PrimaryServer" as const,
+  };
+}
