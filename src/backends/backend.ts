@@ -76,6 +76,12 @@ export interface ManagedOps<Spec> {
   /** Rules that need the live servers (refused at check time); read-only, never called with unknowns. */
   checkLive?(ctx: OperationContext, spec: Spec): Promise<CheckFailure[]>;
   replaceDecision(old: Spec, next: Spec): ReplaceDecision;
+  /**
+   * The part of a spec whose change needs an update (default: all of it). A membership carrying its
+   * relationship's parameters for the vendor's sake leaves them out, so that a relationship change
+   * does not show every membership as changed.
+   */
+  comparable?(spec: Spec): unknown;
   /** Reads what is live for this spec, from every server involved; never changes anything. */
   read(ctx: OperationContext, spec: Spec): Promise<LiveObject<Spec>>;
   /** Creates it on every server; with adopt, takes over what exists without changing it. */

@@ -22,6 +22,8 @@ export interface RunOptions {
   allowFailure?: boolean;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Fed to the CLI's standard input (how secrets reach `config set` without appearing in argv). */
+  stdin?: string;
 }
 
 const TSCONFIG = {
@@ -66,16 +68,17 @@ export class PulumiProject {
       const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], {
         cwd: this.dir,
         env: { ...this.env, ...options.env },
-        stdio: ["ignore", "pipe", "pipe"],
+        stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       });
+      if (options.stdin !== undefined) child.stdin!.end(options.stdin);
       let stdout = "";
       let stderr = "";
       let output = "";
-      child.stdout.on("data", (chunk: Buffer) => {
+      child.stdout!.on("data", (chunk: Buffer) => {
         stdout += chunk;
         output += chunk;
       });
-      child.stderr.on("data", (chunk: Buffer) => {
+      child.stderr!.on("data", (chunk: Buffer) => {
         stderr += chunk;
         output += chunk;
       });
@@ -114,8 +117,9 @@ export class PulumiProject {
     return this.run(["destroy", "--yes", "--skip-preview", "--stack", this.stack], options);
   }
 
+  /** The value travels on stdin, so that secrets never appear in a command line or an error message. */
   async setConfig(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
-    await this.run(["config", "set", "--stack", this.stack, ...(options.secret ? ["--secret"] : ["--plaintext"]), key, value]);
+    await this.run(["config", "set", "--stack", this.stack, ...(options.secret ? ["--secret"] : ["--plaintext"]), key], { stdin: value });
   }
 
   /** The stack's state as `pulumi stack export` prints it (secrets stay encrypted). */

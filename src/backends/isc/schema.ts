@@ -59,7 +59,8 @@ export const omapiSettings = z.strictObject({
   port: port.default(7911),
   keyName: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, { message: "must be a plain key name" }),
   algorithm: z.enum(["hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"]).default("hmac-sha256"),
-  secret: z.string().min(1),
+  /** The key's base64 secret, as in dhcpd.conf's `key` statement (omshell reads it on a line of its own). */
+  secret: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, { message: "must be the key's base64 secret" }),
 });
 
 export const iscServer = z.strictObject({
@@ -86,12 +87,16 @@ export const iscServer = z.strictObject({
 });
 export type IscServer = z.output<typeof iscServer>;
 
-/** Who the relationship is and how to reach both servers: what memberships and triggers carry. */
+/**
+ * Who the relationship is, how to reach both servers, and its statements: what memberships and triggers
+ * carry. dhcpd refuses a peer that no pool refers to, so the first membership writes the peer block.
+ */
 export const iscTarget = z.strictObject({
   vendor: z.literal("isc"),
   name: peerName,
   primary: iscServer,
   secondary: iscServer,
+  isc: iscFailover.prefault({}),
 });
 export type IscTarget = z.output<typeof iscTarget>;
 
@@ -109,6 +114,8 @@ export const iscRelationship = z
     claimAllPools: z.boolean().default(false),
     /** Where pools that refer to this peer go when it is deleted and two or more other peers remain. */
     reassignPoolsTo: peerName.optional(),
+    /** How long create and update wait for both peers to reach normal (reported in status either way). */
+    waitForNormalSeconds: z.number().int().min(0).max(3600).default(60),
     /** Take over a relationship that already exists on the servers instead of failing. */
     adopt: z.boolean().default(false),
   })
@@ -176,7 +183,7 @@ export const iscReplication = z
   });
 export type IscReplication = z.output<typeof iscReplication>;
 
-/** The target memberships and triggers carry: identity and connections, not the failover statements. */
-export function iscRelationshipTarget(spec: { name: unknown; primary: unknown; secondary: unknown }): Record<string, unknown> {
-  return { vendor: "isc", name: spec.name, primary: spec.primary, secondary: spec.secondary };
+/** The target memberships and triggers carry: identity, connections and the peer's statements. */
+export function iscRelationshipTarget(spec: { name: unknown; primary: unknown; secondary: unknown; isc?: unknown }): Record<string, unknown> {
+  return { vendor: "isc", name: spec.name, primary: spec.primary, secondary: spec.secondary, isc: spec.isc ?? {} };
 }
