@@ -13,7 +13,9 @@ export const relationshipName = z
   .string()
   .min(1)
   .max(126)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, { message: "must not contain control characters (newlines, tabs...)" });
+  .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), {
+    message: "must not contain control characters (newlines, tabs...)",
+  });
 
 /** A Windows scope id: the scope's network address, "10.0.0.0". Failover is IPv4 only. */
 export const scopeId = z.string().superRefine((value, ctx) => {

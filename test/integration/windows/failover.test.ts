@@ -34,7 +34,7 @@ describe.each(["ssh", "local"] as Transport[])("Windows failover over %s through
     return run(project.up());
   };
   const relationshipOn = async (computerName: string) => (await server(dir, computerName)).relationships.find((r) => r.name === options.name);
-  const cmdlets = async () => (await journal(dir, [P, S, T])).map((entry) => entry.split(":")[1]);
+  const cmdlets = async () => (await journal(dir, [P, S, T])).map((entry) => entry.split(":")[1]!);
 
   beforeAll(async () => {
     info = readLabInfo();
