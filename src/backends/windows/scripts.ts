@@ -113,15 +113,10 @@ const REMOVE_FAILOVER = `$step = 'Remove-DhcpServerv4Failover'
 Remove-DhcpServerv4Failover -ComputerName $in.computerName -Name $in.name -Force -Confirm:$false
 $result = $true`;
 
-/** What Micetro offers for the copies on the server that does not keep the scopes. */
-const RETIRE_SCOPES = `$result = @(foreach ($s in $in.scopeIds) {
-if ($in.action -eq 'delete') {
-$step = 'Remove-DhcpServerv4Scope'
-Remove-DhcpServerv4Scope -ComputerName $in.computerName -ScopeId $s -Force -Confirm:$false
-} else {
-$step = 'Set-DhcpServerv4Scope'
+/** Micetro's "disable": the copies stay on the server that does not keep the scopes, deactivated. */
+const DISABLE_SCOPES = `$step = 'Set-DhcpServerv4Scope'
+$result = @(foreach ($s in $in.scopeIds) {
 Set-DhcpServerv4Scope -ComputerName $in.computerName -ScopeId $s -State 'InActive' -Confirm:$false
-}
 [string]$s
 })`;
 
@@ -180,7 +175,7 @@ const BODIES = {
   setFailover: { cmdlet: "Set-DhcpServerv4Failover", body: SET_FAILOVER },
   partnerDown: { cmdlet: "Set-DhcpServerv4Failover", body: PARTNER_DOWN },
   removeFailover: { cmdlet: "Remove-DhcpServerv4Failover", body: REMOVE_FAILOVER },
-  retireScopes: { cmdlet: "Remove-DhcpServerv4Scope", body: RETIRE_SCOPES },
+  disableScopes: { cmdlet: "Set-DhcpServerv4Scope", body: DISABLE_SCOPES },
   replicate: { cmdlet: "Invoke-DhcpServerv4FailoverReplication", body: REPLICATE },
   readScopeConfig: { cmdlet: "Get-DhcpServerv4Scope", body: READ_SCOPE_CONFIG },
 } as const;

@@ -22,7 +22,7 @@ export async function removeRelationship(ctx: OperationContext, target: WindowsT
       // Windows deletes the partner's copies and keeps the -ComputerName server's.
       await runScript(ctx, keep, "removeFailoverScope", { name: target.name, scopeIds }, done);
     } else {
-      await runScript(ctx, other, "retireScopes", { scopeIds, action: "disable" }, scopeIdList);
+      await runScript(ctx, other, "disableScopes", { scopeIds }, scopeIdList);
     }
     forget(ctx, keep, other);
   }

@@ -56,8 +56,8 @@ function inputFor(kind: ScriptKind, s: string, n: number): Record<string, unknow
     case "partnerDown":
     case "removeFailover":
       return { ...base, name: s };
-    case "retireScopes":
-      return { ...base, scopeIds: [s, s], action: "disable" };
+    case "disableScopes":
+      return { ...base, scopeIds: [s, s] };
     case "replicate":
       return { ...base, level: "scope", name: s, scopeIds: [s] };
     case "readScopeConfig":
