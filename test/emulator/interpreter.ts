@@ -348,6 +348,12 @@ export class Interpreter {
       scope.assign(target.text.slice(1), value);
       return;
     }
+    if (target.type === "member_access" && tokens(target)[0] === "::") {
+      // The emulator always writes UTF-8; asking for it is understood, asking for anything else is not.
+      const isConsoleEncoding = /^\[(System\.)?Console\]::OutputEncoding$/i.test(target.text.replace(/\s+/g, ""));
+      if (!isConsoleEncoding || !(value instanceof DotNet) || value.name !== "utf8") return refuse(target, "assigning to this static member");
+      return;
+    }
     if (target.type === "member_access") {
       const [objectNode, memberNode] = named(target);
       const object = await this.expression(objectNode!, scope);

@@ -16,7 +16,9 @@ export interface Script {
   text: string;
 }
 
-const PROLOGUE = `$ErrorActionPreference = 'Stop'
+/** UTF-8 output, so that names outside the console's code page come back intact over SSH. */
+const PROLOGUE = `[Console]::OutputEncoding = [Text.Encoding]::UTF8
+$ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $step = 'decoding the input'
 try {

@@ -46,7 +46,8 @@ describe.each(["ssh", "local"] as Transport[])("Windows failover over %s through
     ]);
     options = {
       transport,
-      name: uniqueName(`rel-${transport}`),
+      // Not ASCII: names must survive the transports' encodings both ways.
+      name: uniqueName(`relé-${transport}`),
       primary: { label: "dhcp1", computerName: P },
       secondary: { label: "dhcp2", computerName: S },
       windows: { loadBalancePercent: 60, maxClientLeadTimeSeconds: 1800 },

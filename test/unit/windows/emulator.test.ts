@@ -126,6 +126,7 @@ describe("what the emulator refuses", () => {
     expect(await refused("Get-DhcpServerv4Failover -ComputerName 'dhcp1'")).toContain("formatter");
     expect(await refused("Add-DhcpServerv4Failover -ComputerName 'dhcp1' -Name 'x' -PartnerServer 'dhcp3' -ScopeId '10.0.2.0' -SharedSecret 's'")).toContain("prompt");
     expect(await refused("$x = $undefinedVariable")).toContain("never assigned");
+    expect(await refused("[Console]::OutputEncoding = [Text.Encoding]::Unicode")).toContain("assigning to this static member");
   });
 
   it("reports an unknown parameter as PowerShell does", async () => {
