@@ -5,12 +5,15 @@
  */
 import type { OperationContext } from "../../provider/context";
 import type { FailoverStatus, RelationshipTarget } from "../backend";
-import type { KeaTarget } from "./schema";
+import { z } from "zod";
+import { keaTarget } from "./schema";
 import { KeaServer } from "./server";
 import { expectedState, waitForStates } from "./status";
 
 export async function maintenance(ctx: OperationContext, relationship: RelationshipTarget, action: "start" | "cancel", keepServing?: string): Promise<FailoverStatus> {
-  const target = relationship as unknown as KeaTarget;
+  const parsed = keaTarget.safeParse(relationship);
+  if (!parsed.success) throw new Error(`not a Kea relationship target: ${z.prettifyError(parsed.error).replace(/\n/g, " ")}`);
+  const target = parsed.data;
   const keeper = keepServing === undefined ? target.peers.find((p) => p.role === "primary") : target.peers.find((p) => p.name === keepServing);
   if (!keeper) throw new Error(`${keepServing ?? "the primary"} is not a peer of ${target.name}: choose one of ${target.peers.map((p) => p.name).join(", ")}`);
   await KeaServer.of(ctx, keeper).call(action === "start" ? "ha-maintenance-start" : "ha-maintenance-cancel");
@@ -21,7 +24,7 @@ export async function maintenance(ctx: OperationContext, relationship: Relations
       name: peer.name,
       expected: action === "cancel" ? expectedState(target.mode, peer.role) : peer.name === keeper.name ? "partner-in-maintenance" : "in-maintenance",
     }));
-  const settled = await waitForStates(peers, 30);
+  const settled = await waitForStates(peers, 30, `${keeper.name} accepted the command; its partner may not have followed (check that the peers reach each other)`);
   for (const warning of settled.warnings) ctx.log.warn(`${ctx.resource}: ${warning}`);
   return settled.status;
 }

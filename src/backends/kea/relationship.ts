@@ -5,7 +5,7 @@ import type { FailoverStatus, LiveObject, RelationshipOps, RelationshipSummary, 
 import { applyInOrder, type Edit, type Step } from "./apply";
 import { findLibrary, HA_LIBRARY, LEASE_CMDS, loadedHooksDirectory, putRelationship, relationshipOf, relationships, removeRelationship, type KeaConfig } from "./configEdit";
 import { comparableEntry, declaredPasswords, relationshipEntry, settingsFromEntry, type JsonObject } from "./haConfig";
-import type { KeaPeer, KeaRelationship, KeaTarget, Role } from "./schema";
+import { keaTarget, type KeaPeer, type KeaRelationship, type KeaTarget, type Role } from "./schema";
 import { KeaServer } from "./server";
 import { expectedState, readStates, serverStatus, waitForStates, type Watched } from "./status";
 import { haFeatures, OLDEST_SUPPORTED } from "./version";
@@ -181,7 +181,7 @@ function target(spec: KeaRelationship): RelationshipTarget {
 }
 
 async function status(ctx: OperationContext, relationship: RelationshipTarget): Promise<FailoverStatus> {
-  return readStates(watched(ctx, relationship as unknown as KeaTarget));
+  return readStates(watched(ctx, keaTarget.parse(relationship)));
 }
 
 export const relationshipOps: RelationshipOps<KeaRelationship> = {

@@ -92,35 +92,42 @@ export async function readStates(peers: readonly Watched[]): Promise<FailoverSta
  * Polls until every peer is in its expected state or the time is up. Never throws: the states are the
  * outcome, and a warning says which peer did not get there and what that usually means.
  */
-export async function waitForStates(peers: readonly Watched[], seconds: number, pollMs = 1_000): Promise<{ status: FailoverStatus; warnings: string[] }> {
+const AFTER_CHANGE =
+  "The configuration is in place; the peers may still be syncing leases, or cannot reach each other (check each peer's url and basic auth, and the servers' logs)";
+
+export async function waitForStates(peers: readonly Watched[], seconds: number, hint = AFTER_CHANGE, pollMs = 1_000): Promise<{ status: FailoverStatus; warnings: string[] }> {
   const deadline = Date.now() + seconds * 1000;
   let status = await readStates(peers);
-  while (!settled(peers, status) && Date.now() < deadline) {
+  while (lagging(peers, status).length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     status = await readStates(peers);
   }
-  const warnings = settled(peers, status) || seconds === 0 ? [] : [notSettled(peers, status, seconds)];
+  const behind = lagging(peers, status);
+  const warnings = behind.length === 0 || seconds === 0 ? [] : [`after ${seconds} s, ${behind.join("; ")}. ${hint}`];
   return { status, warnings };
 }
 
-/** Every peer in its state, and each one's view of its partner caught up (the partner's last heartbeat says so too). */
-function settled(peers: readonly Watched[], status: FailoverStatus): boolean {
-  return peers.every((peer) => {
-    const s = status[peer.name];
-    if (s?.state !== peer.expected) return false;
-    return peer.expected === "backup" || s.partnerState === undefined || s.partnerState === peer.expected;
-  });
+/** The state each peer's partner (the other non-backup peer) should report, by peer name. */
+function partnerExpectations(peers: readonly Watched[]): Map<string, string> {
+  const active = peers.filter((peer) => peer.expected !== "backup");
+  const expectations = new Map<string, string>();
+  if (active.length === 2) {
+    expectations.set(active[0]!.name, active[1]!.expected);
+    expectations.set(active[1]!.name, active[0]!.expected);
+  }
+  return expectations;
 }
 
-function notSettled(peers: readonly Watched[], status: FailoverStatus, seconds: number): string {
-  const lagging = peers
-    .filter((peer) => status[peer.name]?.state !== peer.expected)
-    .map((peer) => {
-      const s = status[peer.name];
-      return `${peer.name} is ${s?.state ?? "unknown"} (expected ${peer.expected})${s?.error ? `: ${s.error}` : ""}`;
-    });
-  return (
-    `after ${seconds} s, ${lagging.join("; ")}. The configuration is in place; the peers may still be syncing leases, ` +
-    "or cannot reach each other (check each peer's url and basic auth, and the servers' logs)"
-  );
+/** What is not yet as expected: a peer's own state, or its view of its partner lagging behind. */
+function lagging(peers: readonly Watched[], status: FailoverStatus): string[] {
+  const partners = partnerExpectations(peers);
+  return peers.flatMap((peer) => {
+    const s = status[peer.name];
+    if (s?.state !== peer.expected) return [`${peer.name} is ${s?.state ?? "unknown"} (expected ${peer.expected})${s?.error ? `: ${s.error}` : ""}`];
+    const partner = partners.get(peer.name);
+    if (partner !== undefined && s.partnerState !== undefined && s.partnerState !== partner) {
+      return [`${peer.name} last heard its partner in ${s.partnerState} (expected ${partner})`];
+    }
+    return [];
+  });
 }

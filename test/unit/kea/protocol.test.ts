@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseAnswer } from "../../../src/backends/kea/controlApi";
 import { secretsIn } from "../../../src/backends/kea/redact";
-import { expectedState, serverStatus } from "../../../src/backends/kea/status";
+import type { KeaServer } from "../../../src/backends/kea/server";
+import { expectedState, serverStatus, waitForStates } from "../../../src/backends/kea/status";
 import { haFeatures, parseVersion } from "../../../src/backends/kea/version";
 
 describe("parseAnswer", () => {
@@ -81,5 +82,46 @@ describe("versions", () => {
     expect(haFeatures(parseVersion("2.6.0"))).toMatchObject({ severalRelationships: true, maxRejectedLeaseUpdates: true, multiThreadingDefault: true, listenerBug: true });
     expect(haFeatures(parseVersion("3.0.4"))).toMatchObject({ listenerBug: false, restrictCommandsDefault: true });
     expect(haFeatures(parseVersion("2.0.3")).supported).toBe(false);
+  });
+});
+
+describe("waitForStates", () => {
+  const answering = (states: Array<[string, string]>) => {
+    let call = 0;
+    return {
+      call: async () => {
+        const [state, partner] = states[Math.min(call++, states.length - 1)]!;
+        return { "high-availability": [{ "ha-mode": "hot-standby", "ha-servers": { local: { state }, remote: { "last-state": partner } } }] };
+      },
+    } as unknown as KeaServer;
+  };
+
+  it("waits until both peers are in their state and each has heard its partner in the partner's", async () => {
+    const kea1 = answering([["waiting", ""], ["hot-standby", "ready"], ["hot-standby", "hot-standby"]]);
+    const kea2 = answering([["hot-standby", "hot-standby"]]);
+    const { status, warnings } = await waitForStates(
+      [
+        { server: kea1, name: "kea1", expected: "hot-standby" },
+        { server: kea2, name: "kea2", expected: "hot-standby" },
+      ],
+      5,
+      "hint",
+      5,
+    );
+    expect(warnings).toEqual([]);
+    expect(status.kea1).toMatchObject({ state: "hot-standby", partnerState: "hot-standby" });
+  });
+
+  it("gives up after the time given, saying which peer lags and how", async () => {
+    const { warnings } = await waitForStates(
+      [
+        { server: answering([["partner-in-maintenance", "hot-standby"]]), name: "kea1", expected: "partner-in-maintenance" },
+        { server: answering([["syncing", ""]]), name: "kea2", expected: "in-maintenance" },
+      ],
+      0.05,
+      "Check the peers.",
+      5,
+    );
+    expect(warnings).toEqual(["after 0.05 s, kea1 last heard its partner in hot-standby (expected in-maintenance); kea2 is syncing (expected in-maintenance). Check the peers."]);
   });
 });
