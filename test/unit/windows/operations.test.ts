@@ -1,0 +1,148 @@
+// The backend's operations against the emulator in-process (a transport that hands the script text to the
+// emulator), for the paths the CLI tests cannot reach: failures between two steps, coalescing, undocumented
+// Windows behaviour either way.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PartialChangeError } from "../../../src/backends/errors";
+import { windowsBackend } from "../../../src/backends/windows";
+import { windowsMembership, windowsRelationship, windowsRelationshipTarget } from "../../../src/backends/windows/schema";
+import { operationContext } from "../../../src/provider/context";
+import { localPowerShellKey, type PowerShellOutput } from "../../../src/transports/powershell";
+import { EmulatedSession } from "../../emulator/host.ts";
+import { addServers, journal, scope, server, setOptions, setReachable } from "../../emulator/setup.ts";
+
+let dir: string;
+let counter = 0;
+
+// The emulator's state lock waits by blocking its thread, which is right for its one-shot processes; here
+// every server shares this thread, so scripts run one after the other.
+let queue: Promise<unknown> = Promise.resolve();
+function serially<T>(body: () => Promise<T>): Promise<T> {
+  const next = queue.then(body, body);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "winemu-ops-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * A pair of emulated servers reached through an in-process transport; `before` runs ahead of each script
+ * (to make a server fail between two steps). Names are unique: the run's pools and caches are shared.
+ */
+async function pair(extra: Record<string, unknown> = {}, before: (text: string) => Promise<void> = async () => undefined) {
+  counter++;
+  const [a, b] = [`ops${counter}a`, `ops${counter}b`];
+  await addServers(dir, [{ computerName: a, scopes: [scope("10.0.1.0"), scope("10.0.2.0"), scope("10.0.3.0")] }, { computerName: b }]);
+  const { ctx, done } = operationContext("test", []);
+  for (const name of [a, b]) {
+    const session = new EmulatedSession(dir);
+    void ctx.connections.get(localPowerShellKey(`emulator-${name}`, name), async () => ({
+      run: (text: string): Promise<PowerShellOutput> => serially(async () => {
+        await before(text);
+        return session.run(text);
+      }),
+      close: () => undefined,
+    }));
+  }
+  const relationship = windowsRelationship.parse({
+    vendor: "windows",
+    name: `rel${counter}`,
+    primary: { name: "dhcp1", computerName: a, connection: { local: { executable: `emulator-${a}`, computerName: a } } },
+    secondary: { name: "dhcp2", computerName: b, connection: { local: { executable: `emulator-${b}`, computerName: b } } },
+    ...extra,
+  });
+  const membership = (scopeId: string) => windowsMembership.parse({ vendor: "windows", relationship: windowsRelationshipTarget(relationship), scope: scopeId });
+  return { a, b, ctx, done, relationship, membership };
+}
+
+describe("Windows backend operations", () => {
+  it("coalesces concurrent memberships into one Add-DhcpServerv4Failover with all their scopes", async () => {
+    const { a, b, ctx, done, relationship, membership } = await pair();
+    try {
+      await windowsBackend.relationship.create(ctx, relationship, { adopt: false });
+      await Promise.all(["10.0.1.0", "10.0.2.0", "10.0.3.0"].map((id) => windowsBackend.membership.create(ctx, membership(id), { adopt: false })));
+      const writes = (await journal(dir, [a, b])).filter((entry) => !entry.split(":")[1]!.startsWith("Get-"));
+      expect(writes).toEqual([`${a}:Add-DhcpServerv4Failover`]);
+      expect((await server(dir, b)).relationships[0]!.scopeIds.sort()).toEqual(["10.0.1.0", "10.0.2.0", "10.0.3.0"]);
+    } finally {
+      await done();
+    }
+  });
+
+  it("reports a failure between disabling the copies and removing the relationship as a partial change, and finishes when run again", async () => {
+    let failRemoval = false;
+    const { a, b, ctx, done, relationship, membership } = await pair({ onDelete: { otherCopies: "disable" } }, async (text) => {
+      if (failRemoval && text.includes("Remove-DhcpServerv4Failover -ComputerName")) {
+        failRemoval = false;
+        await setReachable(dir, relationship.primary.computerName, false);
+      }
+    });
+    try {
+      await windowsBackend.membership.create(ctx, membership("10.0.1.0"), { adopt: false });
+      failRemoval = true;
+      const error = await windowsBackend.membership.delete(ctx, membership("10.0.1.0")).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(PartialChangeError);
+      expect((error as Error).message).toMatch(
+        new RegExp(`^the copies of 10\\.0\\.1\\.0 on dhcp2 were deactivated and dhcp1 keeps its copies, but removing the relationship "rel\\d+" failed: dhcp1 \\(${a}\\): .*RPC server is unavailable.*Both servers hold a valid configuration; run the same command again to finish\\.$`),
+      );
+      expect((await server(dir, b)).scopes.map((s) => s.state)).toEqual(["InActive"]);
+      await setReachable(dir, a, true);
+      await windowsBackend.membership.delete(ctx, membership("10.0.1.0"));
+      expect((await server(dir, a)).relationships).toEqual([]);
+      expect((await server(dir, b)).relationships).toEqual([]);
+      expect((await server(dir, b)).scopes.map((s) => [s.scopeId, s.state])).toEqual([["10.0.1.0", "InActive"]]);
+    } finally {
+      await done();
+    }
+  });
+
+  it("leaves the relationship declared whether or not Windows deletes it with its last scope", async () => {
+    await setOptions(dir, { removeLastScopeDeletesRelationship: true });
+    const { a, b, ctx, done, relationship, membership } = await pair();
+    try {
+      await windowsBackend.membership.create(ctx, membership("10.0.1.0"), { adopt: false });
+      await windowsBackend.membership.delete(ctx, membership("10.0.1.0"));
+      expect((await server(dir, a)).relationships).toEqual([]);
+      expect((await server(dir, b)).scopes).toEqual([]);
+      const live = await windowsBackend.relationship.read(ctx, relationship);
+      expect(live.live).toEqual(relationship);
+      expect(live.views.every((view) => view.expected === undefined && view.actual === undefined)).toBe(true);
+    } finally {
+      await setOptions(dir, { removeLastScopeDeletesRelationship: false });
+      await done();
+    }
+  });
+
+  it("switches to hot standby with the primary on standby by running the change on the secondary", async () => {
+    const { a, b, ctx, done, relationship, membership } = await pair();
+    try {
+      await windowsBackend.membership.create(ctx, membership("10.0.1.0"), { adopt: false });
+      const next = windowsRelationship.parse({ ...relationship, windows: { mode: "hotStandby", serverRole: "standby", reservePercent: 8 } });
+      const live = await windowsBackend.relationship.update(ctx, relationship, next, { changedSecrets: [] });
+      expect((await server(dir, a)).relationships[0]).toMatchObject({ mode: "HotStandby", serverRole: "Standby", reservePercent: 8 });
+      expect((await server(dir, b)).relationships[0]).toMatchObject({ mode: "HotStandby", serverRole: "Active", reservePercent: 8 });
+      expect(live.views.map((v) => v.actual)).toEqual(live.views.map((v) => v.expected));
+    } finally {
+      await done();
+    }
+  });
+
+  it("refuses to create over an existing relationship unless adopting, and adopts without changing it", async () => {
+    const first = await pair();
+    try {
+      await windowsBackend.membership.create(first.ctx, first.membership("10.0.1.0"), { adopt: false });
+      const again = windowsRelationship.parse({ ...first.relationship, windows: { loadBalancePercent: 90 } });
+      await expect(windowsBackend.relationship.create(first.ctx, again, { adopt: false })).rejects.toThrow(/already exists on dhcp1 and dhcp2: set adopt: true/);
+      const adopted = await windowsBackend.relationship.create(first.ctx, again, { adopt: true });
+      expect(adopted.views[0]!.actual).toMatchObject({ loadBalancePercent: 50 });
+      expect(adopted.views[0]!.expected).toMatchObject({ loadBalancePercent: 90 });
+    } finally {
+      await first.done();
+    }
+  });
+});
