@@ -56,7 +56,12 @@ export class LocalPowerShellSession implements PowerShellRunner {
     if (this.broken !== undefined) throw new Error(`${this.server}: the local PowerShell (${this.executable}) stopped: ${this.broken}`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${this.server}: PowerShell (${this.executable}) did not answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => {
+        // The session is still busy with that script: it cannot serve another one, so it goes.
+        this.broken = `a script did not finish within ${timeoutMs} ms`;
+        void this.close();
+        reject(new Error(`${this.server}: PowerShell (${this.executable}) did not answer within ${timeoutMs} ms`));
+      }, timeoutMs);
     });
     try {
       const result = await Promise.race([this.shell.invoke(oneLineInvocation(scriptText)), timeout]);
