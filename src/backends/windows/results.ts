@@ -44,7 +44,6 @@ export const scopeStatistics = z.object({
   addressesInUseOnThisServer: z.number().int(),
   addressesInUseOnPartnerServer: z.number().int(),
 });
-export type ScopeStatistics = z.output<typeof scopeStatistics>;
 
 export const serverRead = z.object({
   version: z.object({ major: z.number().int(), minor: z.number().int() }),

@@ -86,7 +86,6 @@ export const windowsOnDelete = z.strictObject({
   /** What happens to the other server's copies: deleted, or kept but deactivated. */
   otherCopies: z.enum(["delete", "disable"]).default("delete"),
 });
-export type WindowsOnDelete = z.output<typeof windowsOnDelete>;
 
 function distinctServers(spec: { primary: WindowsServer; secondary: WindowsServer }, ctx: z.RefinementCtx, prefix: PropertyKey[] = []): void {
   if (spec.primary.name === spec.secondary.name) {

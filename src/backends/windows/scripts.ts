@@ -194,8 +194,3 @@ export function script(kind: ScriptKind, input: Record<string, unknown>): Script
   const text = `${PROLOGUE.replace("__INPUT__", encodeInput(input))}${body}${EPILOGUE}`;
   return { kind, cmdlet, text };
 }
-
-/** PowerShell's -EncodedCommand: base64 of the UTF-16LE text. */
-export function encodeCommand(text: string): string {
-  return Buffer.from(text, "utf16le").toString("base64");
-}
