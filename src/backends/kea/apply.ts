@@ -153,7 +153,9 @@ export async function applyInOrder(ctx: OperationContext, steps: readonly Step[]
           unchanged,
         );
       }
-      throw new Error(undone.length > 0 ? `${message} The change was also taken back on ${undone.join(", ")}: every server is as it was.` : message);
+      if (undone.length > 0) throw new Error(`${message} The change was also taken back on ${undone.join(", ")}: every server is as it was.`);
+      const untouched = steps.slice(steps.indexOf(step) + 1).map((s) => s.server.label);
+      throw new Error(untouched.length > 0 ? `${message} ${untouched.join(", ")} ${untouched.length === 1 ? "was" : "were"} not changed.` : message);
     }
   }
   return done.map((d) => d.committed);

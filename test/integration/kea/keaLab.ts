@@ -77,6 +77,8 @@ export interface KeaProgramOptions {
   peerExtras?: [Record<string, unknown>, Record<string, unknown>];
   /** Extra FailoverRelationship arguments at the top level. */
   extra?: Record<string, unknown>;
+  /** Extra settings in the relationship's kea section. */
+  keaExtras?: Record<string, unknown>;
   replication?: { source: string; level: "scope" | "relationship" | "server"; scopes?: string[]; triggers?: unknown[] };
   name?: string;
 }
@@ -84,26 +86,28 @@ export interface KeaProgramOptions {
 /** A Pulumi program for the lab's Kea pair, every address and path from lab.json, passwords from secret config. */
 export function keaProgram(info: LabInfo, options: KeaProgramOptions): string {
   const partnerRole = options.partnerRole ?? (options.mode === "load-balancing" ? "secondary" : options.mode === "hot-standby" ? "standby" : "backup");
-  const peers = info.kea.servers.map((server, index) => {
-    const extras = options.peerExtras?.[index] ?? {};
-    return `{
-    name: ${JSON.stringify(server.name)},
-    url: ${JSON.stringify(server.agentUrl)},
-    role: ${JSON.stringify(index === 0 ? "primary" : partnerRole)},
-    basicAuthUser: ${JSON.stringify(server.auth.user)},
-    basicAuthPassword: config.requireSecret(${JSON.stringify(`${server.name}Password`)}),
-    api: { url: ${JSON.stringify(server.agentUrl)}, username: ${JSON.stringify(server.auth.user)}, password: config.requireSecret(${JSON.stringify(`${server.name}Password`)}), timeoutSeconds: 10 },
-    configPath: ${JSON.stringify(server.configPath)},
-    ...${JSON.stringify(extras)},
-  }`;
-  });
+  const secret = (name: string) => `@@secret:${name}@@`;
+  const peers = info.kea.servers.map((server, index) => ({
+    name: server.name,
+    url: server.agentUrl,
+    role: index === 0 ? "primary" : partnerRole,
+    basicAuthUser: server.auth.user,
+    basicAuthPassword: secret(`${server.name}Password`),
+    api: { url: server.agentUrl, username: server.auth.user, password: secret(`${server.name}Password`), timeoutSeconds: 10 },
+    configPath: server.configPath,
+    ...(options.peerExtras?.[index] ?? {}),
+  }));
+  // Passwords come from the stack's secret configuration, never from the program text.
+  const peersSource = JSON.stringify(peers, null, 2).replace(/"@@secret:([A-Za-z0-9]+)@@"/g, (_, name: string) => `config.requireSecret(${JSON.stringify(name)})`);
   const memberships = (options.memberships ?? [])
-    .map((scope, index) => `export const membership${index} = new FailoverScopeMembership("member-${index}", { relationship, scope: ${JSON.stringify(scope)} }).status;`)
+    .map((scope, index) => `const member${index} = new FailoverScopeMembership("member-${index}", { relationship, scope: ${JSON.stringify(scope)} });\nexport const membership${index} = member${index}.status;`)
     .join("\n");
+  // The trigger runs after the memberships, so that a subnet a membership copies is the membership's copy.
+  const after = (options.memberships ?? []).map((_, index) => `member${index}`).join(", ");
   const replication = options.replication
-    ? `export const replicated = new ReplicationTrigger("copy", { relationship, ${Object.entries(options.replication)
+    ? `export const outOfSync = new ReplicationTrigger("copy", { relationship, ${Object.entries(options.replication)
         .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
-        .join(", ")} }).outOfSync;`
+        .join(", ")} }, { dependsOn: [${after}] }).outOfSync;`
     : "";
   return `import * as pulumi from "@pulumi/pulumi";
 import { FailoverRelationship, FailoverScopeMembership, ReplicationTrigger } from "pulumi-dhcp-failover";
@@ -114,7 +118,7 @@ void FailoverScopeMembership;
 
 const relationship = new FailoverRelationship(${JSON.stringify(options.name ?? "kea-lab")}, {
   vendor: "kea",
-  peers: [${peers.join(", ")}],
+  peers: ${peersSource},
   kea: {
     mode: ${JSON.stringify(options.mode)},
     heartbeatDelay: ${options.heartbeatDelay ?? 2000},
@@ -123,6 +127,7 @@ const relationship = new FailoverRelationship(${JSON.stringify(options.name ?? "
     maxUnackedClients: 0,
     syncTimeout: 30000,
     waitSeconds: 60,
+    ...${JSON.stringify(options.keaExtras ?? {})},
   },
   ...${JSON.stringify(options.extra ?? {})},
 });

@@ -1,0 +1,104 @@
+// Failures on the lab's real Kea 2.2 pair through the real Pulumi CLI: bad input refused before any server
+// is touched, and a configuration Kea rejects at config-set rolled back while the servers keep serving.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acquireLease, readLabInfo, type LabInfo } from "../../lab/index.ts";
+import { PulumiProject } from "../../support/pulumiProject.ts";
+import {
+  commands,
+  configureKeaSecrets,
+  keaProgram,
+  keaSecrets,
+  metricsFile,
+  metricsOf,
+  resetKeaPair,
+  runningConfig,
+  waitForHaState,
+  type Json,
+  type KeaProgramOptions,
+} from "./keaLab.ts";
+
+describe("Kea HA failures through the real Pulumi CLI", () => {
+  let info: LabInfo;
+  let project: PulumiProject;
+  const outputs: string[] = [];
+  const baseline: Array<{ [key: string]: Json }> = [];
+  const run = async (step: Promise<{ output: string; code: number }>) => {
+    const result = await step;
+    outputs.push(result.output);
+    return result;
+  };
+  const lb = (): KeaProgramOptions => ({ mode: "load-balancing", memberships: [info.kea.subnet] });
+  const metrics = metricsFile();
+
+  beforeAll(async () => {
+    info = readLabInfo();
+    await resetKeaPair(info);
+    for (const server of info.kea.servers) baseline.push(await runningConfig(server));
+    project = await PulumiProject.create("kea-failures", keaProgram(info, lb()));
+    await configureKeaSecrets(project, info);
+  });
+
+  afterAll(async () => {
+    await project?.destroy({ allowFailure: true });
+    project?.remove();
+  });
+
+  it("refuses bad input with the property and the fix, before any command reaches a server", async () => {
+    const kea1 = info.kea.servers[0];
+    project.writeProgram(
+      keaProgram(info, {
+        mode: "load-balancing",
+        partnerRole: "standby",
+        heartbeatDelay: 7000,
+        peerExtras: [{ url: `http://kea1.lab.example:${new URL(kea1.agentUrl).port}/` }, {}],
+      }),
+    );
+    for (const step of [() => project.preview([], { allowFailure: true, env: { PULUMI_DHCP_FAILOVER_METRICS_FILE: metrics } }), () => project.up({ allowFailure: true, env: { PULUMI_DHCP_FAILOVER_METRICS_FILE: metrics } })]) {
+      const result = await run(step());
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain("peers[0].url: must name its host by IP address (Kea refuses host names in HA URLs)");
+      expect(result.output).toContain('peers[1].role: "standby" is not allowed in load-balancing');
+      expect(result.output).toContain('peers: load-balancing needs a peer with role "secondary"');
+      expect(result.output).toContain("kea.maxResponseDelay: must be greater than heartbeatDelay (7000 ms)");
+    }
+    expect(commands(metricsOf(metrics))).toEqual([]);
+    for (const [index, server] of info.kea.servers.entries()) expect(await runningConfig(server)).toEqual(baseline[index]);
+  });
+
+  it("sets up load-balancing for the rest of the file", async () => {
+    project.writeProgram(keaProgram(info, lb()));
+    await run(project.up());
+    for (const server of info.kea.servers) expect(await waitForHaState(server, "load-balancing", 5)).toBe("load-balancing");
+  });
+
+  it("a configuration Kea rejects at config-set is rolled back, says Kea's result and what to do, and the servers keep serving", async () => {
+    const before = await Promise.all(info.kea.servers.map(runningConfig));
+    // TLS files that do not exist: the schema cannot know, Kea 2.2's config-test does not load HA, and the HA
+    // hook then fails to load at config-set.
+    const missing = { trustAnchor: "/nonexistent/pdf-lab/ca.pem", certFile: "/nonexistent/pdf-lab/cert.pem", keyFile: "/nonexistent/pdf-lab/key.pem" };
+    const https = (index: 0 | 1) => ({ url: info.kea.servers[index].agentUrl.replace("http:", "https:") });
+    project.writeProgram(keaProgram(info, { ...lb(), peerExtras: [https(0), https(1)], keaExtras: { tls: missing } }));
+    const result = await run(project.up({ allowFailure: true }));
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('kea2: Kea rejected the new configuration (config-set, result 1: "One or more hook libraries failed to load")');
+    expect(result.output).toContain("The previous configuration was put back on kea2, which serves as before.");
+    expect(result.output).toMatch(/fix the program and run `pulumi up` again\. kea1 was not changed\./);
+    // kea2 failed first (the secondary goes first): kea1 was never touched.
+    expect(await Promise.all(info.kea.servers.map(runningConfig))).toEqual(before);
+    for (const server of info.kea.servers) expect(await waitForHaState(server, "load-balancing", 30)).toBe("load-balancing");
+    const lease = await acquireLease("kea");
+    expect(info.kea.servers.map((s) => s.address)).toContain(lease.serverId);
+  });
+
+  it("the program put back shows no changes, and destroy restores the original configuration", async () => {
+    project.writeProgram(keaProgram(info, lb()));
+    await run(project.previewNoChanges());
+    await run(project.destroy());
+    for (const [index, server] of info.kea.servers.entries()) expect(await runningConfig(server)).toEqual(baseline[index]);
+    const state = await project.exportState();
+    for (const secret of keaSecrets(info)) {
+      expect(state).not.toContain(secret);
+      for (const output of outputs) expect(output).not.toContain(secret);
+    }
+  });
+});
