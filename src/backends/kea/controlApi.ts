@@ -8,11 +8,8 @@ import { z } from "zod";
 import type { KeaApiConnection } from "../../model/connections";
 import { JsonHttpClient } from "../../transports/http";
 
-/** Kea's result codes. */
+/** Kea's result code for success (1 is an error, 2 an unsupported command, 3 an empty result). */
 export const KEA_SUCCESS = 0;
-export const KEA_ERROR = 1;
-export const KEA_UNSUPPORTED = 2;
-export const KEA_EMPTY = 3;
 
 const answerSchema = z.object({
   result: z.number().int(),

@@ -11,9 +11,9 @@ import type { KeaConfig } from "./configEdit";
 import type { JsonObject } from "./haConfig";
 import { desiredSubnet, joinSubnet, leaveSubnet, memberView, primaryOf, type JoinOptions } from "./memberEdit";
 import { inApplyOrder } from "./relationship";
-import type { KeaMembership, KeaTarget } from "./schema";
+import type { KeaMembership } from "./schema";
 import { KeaServer } from "./server";
-import { expectedState, readStates, waitForStates } from "./status";
+import { readStates, waitForStates, watchPeers } from "./status";
 import { findSubnet, insertSubnet, removeSubnet, replaceSubnet, sharedNetwork, subnetDifferences } from "./subnets";
 
 /** How long a membership change waits for HA to settle again (each config-set restarts the HA state machine). */
@@ -47,10 +47,6 @@ async function plan(ctx: OperationContext, spec: KeaMembership): Promise<Plan> {
   };
 }
 
-function watched(ctx: OperationContext, target: KeaTarget) {
-  return target.peers.map((peer) => ({ server: KeaServer.of(ctx, peer), name: peer.name, expected: expectedState(target.mode, peer.role) }));
-}
-
 async function read(ctx: OperationContext, spec: KeaMembership): Promise<LiveObject<KeaMembership>> {
   const primary = primaryOf(spec.relationship);
   const source = findSubnet(await KeaServer.of(ctx, primary).config(), spec.scope);
@@ -78,7 +74,7 @@ async function read(ctx: OperationContext, spec: KeaMembership): Promise<LiveObj
       return { server: peer.name, expected: expected as Json, actual: memberView(actual, version) };
     }),
   );
-  const status = await readStates(watched(ctx, spec.relationship));
+  const status = await readStates(watchPeers(ctx, spec.relationship.mode, spec.relationship.peers));
   return { views, live: source ? spec : undefined, status, warnings };
 }
 
@@ -115,7 +111,7 @@ async function converge(ctx: OperationContext, spec: KeaMembership): Promise<Liv
   const committed = await applyInOrder(ctx, steps);
   const live = await read(ctx, spec);
   if (!committed.some((c) => c.changed)) return live;
-  const settled = await waitForStates(watched(ctx, spec.relationship), SETTLE_SECONDS);
+  const settled = await waitForStates(watchPeers(ctx, spec.relationship.mode, spec.relationship.peers), SETTLE_SECONDS);
   return { ...live, status: settled.status, warnings: [...(live.warnings ?? []), ...settled.warnings] };
 }
 

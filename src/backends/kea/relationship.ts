@@ -5,9 +5,9 @@ import type { FailoverStatus, LiveObject, RelationshipOps, RelationshipSummary, 
 import { applyInOrder, type Edit, type Step } from "./apply";
 import { findLibrary, HA_LIBRARY, LEASE_CMDS, loadedHooksDirectory, putRelationship, relationshipOf, relationships, removeRelationship, type KeaConfig } from "./configEdit";
 import { comparableEntry, declaredPasswords, relationshipEntry, settingsFromEntry, type JsonObject } from "./haConfig";
-import { keaTarget, type KeaPeer, type KeaRelationship, type KeaTarget, type Role } from "./schema";
+import { keaTarget, type KeaPeer, type KeaRelationship, type Role } from "./schema";
 import { KeaServer } from "./server";
-import { expectedState, readStates, serverStatus, waitForStates, type Watched } from "./status";
+import { readStates, serverStatus, waitForStates, watchPeers } from "./status";
 import { haFeatures, OLDEST_SUPPORTED } from "./version";
 
 const ORDER: Record<Role, number> = { backup: 0, secondary: 1, standby: 1, primary: 2 };
@@ -85,11 +85,6 @@ function undoFor(relationship: string, names: readonly string[]) {
   });
 }
 
-function watched(ctx: OperationContext, spec: { kea?: { mode: KeaRelationship["kea"]["mode"] }; mode?: KeaTarget["mode"]; peers: ReadonlyArray<KeaTarget["peers"][number]> }): Watched[] {
-  const mode = spec.kea?.mode ?? spec.mode!;
-  return spec.peers.map((peer) => ({ server: KeaServer.of(ctx, peer), name: peer.name, expected: expectedState(mode, peer.role) }));
-}
-
 /** Makes every peer hold `spec`; `old` names the servers and names it held before (peers removed or renamed). */
 async function converge(ctx: OperationContext, spec: KeaRelationship, old: KeaRelationship | undefined, adopt: boolean): Promise<LiveObject<KeaRelationship>> {
   const steps: Step[] = [];
@@ -114,7 +109,7 @@ async function converge(ctx: OperationContext, spec: KeaRelationship, old: KeaRe
   const committed = await applyInOrder(ctx, steps);
   const live = await read(ctx, spec);
   if (committed.some((c) => c.changed) && spec.kea.waitSeconds > 0) {
-    const settled = await waitForStates(watched(ctx, spec), spec.kea.waitSeconds);
+    const settled = await waitForStates(watchPeers(ctx, spec.kea.mode, spec.peers), spec.kea.waitSeconds);
     return { ...live, status: settled.status, warnings: settled.warnings };
   }
   return live;
@@ -181,7 +176,8 @@ function target(spec: KeaRelationship): RelationshipTarget {
 }
 
 async function status(ctx: OperationContext, relationship: RelationshipTarget): Promise<FailoverStatus> {
-  return readStates(watched(ctx, keaTarget.parse(relationship)));
+  const target = keaTarget.parse(relationship);
+  return readStates(watchPeers(ctx, target.mode, target.peers));
 }
 
 export const relationshipOps: RelationshipOps<KeaRelationship> = {
@@ -201,5 +197,3 @@ export const relationshipOps: RelationshipOps<KeaRelationship> = {
   summary,
   status,
 };
-
-export { watched };

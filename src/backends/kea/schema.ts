@@ -43,7 +43,7 @@ export const peerUrl = z
   .url({ protocol: /^https?$/ })
   .refine((url) => isIP(hostOf(url)) !== 0, { message: 'must name its host by IP address (Kea refuses host names in HA URLs), e.g. "http://192.0.2.11:8000/"' });
 
-export function hostOf(url: string): string {
+function hostOf(url: string): string {
   return new URL(url).hostname.replace(/^\[(.*)\]$/, "$1");
 }
 

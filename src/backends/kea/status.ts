@@ -4,8 +4,9 @@
  */
 import { z } from "zod";
 import type { FailoverStatus, Json, ServerStatus } from "../backend";
-import type { HaMode, Role } from "./schema";
-import type { KeaServer } from "./server";
+import type { OperationContext } from "../../provider/context";
+import type { HaMode, KeaTargetPeer, Role } from "./schema";
+import { KeaServer } from "./server";
 
 const serverState = z.looseObject({
   role: z.string().optional(),
@@ -65,6 +66,11 @@ export function serverStatus(args: unknown, thisServerName: string): ServerStatu
   const status: ServerStatus = { state: local?.state ?? "unknown", details };
   if (remote?.["last-state"]) status.partnerState = remote["last-state"];
   return status;
+}
+
+/** The peers of a relationship, each with the state it should settle in. */
+export function watchPeers(ctx: OperationContext, mode: HaMode, peers: readonly KeaTargetPeer[]): Watched[] {
+  return peers.map((peer) => ({ server: KeaServer.of(ctx, peer), name: peer.name, expected: expectedState(mode, peer.role) }));
 }
 
 export interface Watched {

@@ -124,7 +124,7 @@ export function withContextValue(subnet: JsonObject, key: string, value: Json | 
 }
 
 /** A subnet's definition without this library's marks, for comparing the copies on two servers. */
-export function definition(subnet: JsonObject): JsonObject {
+function definition(subnet: JsonObject): JsonObject {
   const bare = withSubnetMark(subnet, undefined);
   if (Array.isArray(bare.pools)) {
     bare.pools = (bare.pools as JsonObject[]).map((pool) => {

@@ -90,8 +90,36 @@ describe("Kea HA failures through the real Pulumi CLI", () => {
     expect(info.kea.servers.map((s) => s.address)).toContain(lease.serverId);
   });
 
-  it("the program put back shows no changes, and destroy restores the original configuration", async () => {
+  it("the program put back shows no changes", async () => {
     project.writeProgram(keaProgram(info, lb()));
+    await run(project.previewNoChanges());
+  });
+
+  it("another stack's create refuses the existing relationship unless adopt is set, and adopting writes nothing", async () => {
+    const other = await PulumiProject.create("kea-adopt", keaProgram(info, { mode: "load-balancing" }));
+    try {
+      await configureKeaSecrets(other, info);
+      const refused = await run(other.up({ allowFailure: true }));
+      expect(refused.code).not.toBe(0);
+      expect(refused.output).toContain("kea2 already holds an HA relationship for kea2 (this-server-name): set adopt: true to take it over as it is");
+      const adoptMetrics = metricsFile();
+      other.writeProgram(keaProgram(info, { mode: "load-balancing", extra: { adopt: true } }));
+      await run(other.up({ env: { PULUMI_DHCP_FAILOVER_METRICS_FILE: adoptMetrics } }));
+      expect(commands(metricsOf(adoptMetrics), "config-set")).toEqual([]);
+      await run(other.previewNoChanges());
+      // Adopted means owned: destroying that stack removes the relationship from both servers.
+      await run(other.destroy());
+      for (const server of info.kea.servers) expect(await waitForHaState(server, "not-running", 5)).toBe("not-running");
+    } finally {
+      other.remove();
+    }
+  });
+
+  it("the first stack sees the relationship gone, up puts it back, and destroy restores the original configuration", async () => {
+    const preview = await run(project.preview());
+    expect(preview.output).toContain("on kea1, high-availability is missing");
+    await run(project.up());
+    for (const server of info.kea.servers) expect(await waitForHaState(server, "load-balancing", 5)).toBe("load-balancing");
     await run(project.previewNoChanges());
     await run(project.destroy());
     for (const [index, server] of info.kea.servers.entries()) expect(await runningConfig(server)).toEqual(baseline[index]);
