@@ -65,6 +65,24 @@ describe("Kea HA failures through the real Pulumi CLI", () => {
     for (const [index, server] of info.kea.servers.entries()) expect(await runningConfig(server)).toEqual(baseline[index]);
   });
 
+  it("wrong API credentials: up says which server refused and what to check, shows no password, and changes nothing", async () => {
+    const wrongPassword = `wrong-${Date.now().toString(36)}-password`;
+    const wrong = await PulumiProject.create("kea-wrong-password", keaProgram(info, lb()));
+    try {
+      await configureKeaSecrets(wrong, info);
+      await wrong.setConfig("kea1Password", wrongPassword, { secret: true });
+      const result = await run(wrong.up({ allowFailure: true }));
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('kea1: "config-get" was refused with HTTP 401: the control API wants credentials it did not get or did not accept: check api.username and api.password');
+      expect(result.output).not.toContain(wrongPassword);
+      expect(result.output).not.toContain(Buffer.from(`${info.kea.servers[0].auth.user}:${wrongPassword}`).toString("base64"));
+      for (const [index, server] of info.kea.servers.entries()) expect(await runningConfig(server)).toEqual(baseline[index]);
+    } finally {
+      await wrong.destroy({ allowFailure: true });
+      wrong.remove();
+    }
+  });
+
   it("sets up load-balancing for the rest of the file", async () => {
     project.writeProgram(keaProgram(info, lb()));
     await run(project.up());

@@ -1,5 +1,6 @@
 // Kea hot-standby on the lab's real Kea 2.2 pair through the real Pulumi CLI: from no HA to hot-standby,
 // refresh, recovery after Kea dropped its hooks, maintenance, passive-backup, and destroy.
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RelationshipTarget } from "../../../src/backends/backend.ts";
 import { keaBackend } from "../../../src/backends/kea/index.ts";
@@ -7,7 +8,7 @@ import { keaRelationshipTarget } from "../../../src/backends/kea/schema.ts";
 import { operationContext } from "../../../src/provider/context.ts";
 import { acquireLease, keaCommand, readLabInfo, type LabInfo } from "../../lab/index.ts";
 import { PulumiProject } from "../../support/pulumiProject.ts";
-import { configureKeaSecrets, haEntry, keaProgram, keaSecrets, resetKeaPair, runningConfig, waitForHaState, type Json, type KeaProgramOptions } from "./keaLab.ts";
+import { configureKeaSecrets, haEntry, handEdit, keaProgram, keaSecrets, resetKeaPair, runningConfig, waitForHaState, type Json, type KeaProgramOptions } from "./keaLab.ts";
 
 describe("Kea HA hot-standby through the real Pulumi CLI", () => {
   let info: LabInfo;
@@ -63,6 +64,22 @@ describe("Kea HA hot-standby through the real Pulumi CLI", () => {
     await run(project.up());
     expect(await waitForHaState(kea2, "hot-standby", 30)).toBe("hot-standby");
     await run(project.previewNoChanges());
+  });
+
+  it("a peer password changed by hand shows as differing, never in plain text, and up puts the declared one back", async () => {
+    const kea1 = info.kea.servers[0];
+    const handTyped = `hand-typed-${randomBytes(6).toString("hex")}`;
+    await handEdit(kea1, (dhcp4) => {
+      ((haEntry({ Dhcp4: dhcp4 })!.peers as Array<{ [key: string]: Json }>)[1]!)["basic-auth-password"] = handTyped;
+    });
+    const preview = await run(project.preview());
+    expect(preview.output).toContain('on kea1, high-availability.peers.kea2.basic-auth-password is "(secret, differs from the program)", the program wants "(secret, as declared)"');
+    const up = await run(project.up());
+    const repaired = (haEntry(await runningConfig(kea1))!.peers as Array<{ [key: string]: Json }>)[1]!;
+    expect(repaired["basic-auth-password"]).toBe(info.kea.servers[1].auth.password);
+    await run(project.previewNoChanges());
+    const state = await project.exportState();
+    for (const text of [preview.output, up.output, state]) expect(text).not.toContain(handTyped);
   });
 
   it("puts the relationship into maintenance and out of it (ha-maintenance-start / -cancel, sent to the primary)", async () => {

@@ -4,7 +4,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLabInfo, type LabInfo } from "../../lab/index.ts";
 import { PulumiProject } from "../../support/pulumiProject.ts";
-import { configureKeaSecrets, handEdit, keaProgram, keaSecrets, resetKeaPair, runningConfig, subnetOf, type Json, type KeaProgramOptions } from "./keaLab.ts";
+import {
+  commands,
+  configureKeaSecrets,
+  handEdit,
+  keaProgram,
+  keaSecrets,
+  metricsFile,
+  metricsOf,
+  resetKeaPair,
+  runningConfig,
+  subnetOf,
+  type Json,
+  type KeaProgramOptions,
+} from "./keaLab.ts";
 
 /** Test data, not a lab address: a subnet only kea1 declares at first (TEST-NET-1, never routed). */
 const EXTRA = "192.0.2.0/24";
@@ -52,7 +65,11 @@ describe("Kea subnets: membership copies and replication through the real Pulumi
   });
 
   it("copies the subnet kea2 lacks from the primary, same id, options and reservations, pools split like kea1's", async () => {
-    await run(project.up());
+    const metrics = metricsFile();
+    await run(project.up({ env: { PULUMI_DHCP_FAILOVER_METRICS_FILE: metrics } }));
+    // One config-set per server for the relationship, one for both memberships together (coalesced), none
+    // for the trigger (the copies already match).
+    for (const server of info.kea.servers) expect(commands(metricsOf(metrics), "config-set", server.name)).toHaveLength(2);
     const [kea1, kea2] = await Promise.all(info.kea.servers.map(runningConfig));
     const copy = subnetOf(kea2!, EXTRA)!;
     const original = subnetOf(kea1!, EXTRA)!;
