@@ -6,12 +6,14 @@ import { PulumiProject } from "../../support/pulumiProject.ts";
 import {
   commands,
   configureKeaSecrets,
+  handEdit,
   keaProgram,
   keaSecrets,
   metricsFile,
   metricsOf,
   resetKeaPair,
   runningConfig,
+  sendOk,
   waitForHaState,
   type Json,
   type KeaProgramOptions,
@@ -63,6 +65,42 @@ describe("Kea HA failures through the real Pulumi CLI", () => {
     }
     expect(commands(metricsOf(metrics))).toEqual([]);
     for (const [index, server] of info.kea.servers.entries()) expect(await runningConfig(server)).toEqual(baseline[index]);
+  });
+
+  it("refuses, at check time, a second relationship on a Kea 2.2 server that already runs one", async () => {
+    const [kea1, kea2] = info.kea.servers;
+    project.writeProgram(keaProgram(info, lb()));
+    await handEdit(kea1, (dhcp4) => {
+      dhcp4["hooks-libraries"] = [
+        { library: `${info.kea.hooksDir}/libdhcp_lease_cmds.so` },
+        {
+          library: `${info.kea.hooksDir}/libdhcp_ha.so`,
+          parameters: {
+            "high-availability": [
+              {
+                "this-server-name": "other-a",
+                mode: "hot-standby",
+                peers: [
+                  { name: "other-a", url: kea1.agentUrl, role: "primary" },
+                  { name: "other-b", url: kea2.agentUrl, role: "standby" },
+                ],
+              },
+            ],
+          },
+        },
+      ];
+    });
+    try {
+      const result = await run(project.preview([], { allowFailure: true }));
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(
+        "peers[0]: kea1 (Kea 2.2.0) already runs another HA relationship (this-server-name other-a); Kea before 2.6 runs one relationship per server: remove that one, or upgrade to 2.6 for hub-and-spoke",
+      );
+    } finally {
+      await sendOk(kea1, "config-set", baseline[0]!);
+      await sendOk(kea1, "config-write", { filename: kea1.configPath });
+    }
+    expect(await runningConfig(kea1)).toEqual(baseline[0]);
   });
 
   it("wrong API credentials: up says which server refused and what to check, shows no password, and changes nothing", async () => {
