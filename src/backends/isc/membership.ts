@@ -9,7 +9,7 @@ import { SIDES, type Side } from "./peerSpec";
 import { applyToBoth } from "./relationship";
 import type { IscMembership } from "./schema";
 import { networkOf } from "./scopes";
-import { readStatus } from "./status";
+import { readStatus, waitForNormal } from "./status";
 
 /** The peer each covered pool names on one server; undefined when the subnet is not declared there. */
 async function poolsView(ctx: OperationContext, m: IscMembership, side: Side): Promise<{ actual: Json | undefined; poolCount: number }> {
@@ -47,8 +47,10 @@ async function join(ctx: OperationContext, m: IscMembership, before: IscEdit[] =
     primary: sequence(`add subnet ${m.scope} to failover`, [...before.slice(0, 1), joinPools(m, "primary", undefined)]),
     secondary: sequence(`add subnet ${m.scope} to failover`, [...before.slice(1, 2), joinPools(m, "secondary", copy)]),
   });
+  // Adding pools restarts both servers: report the state they settle in, as the relationship does.
+  const waited = await waitForNormal(ctx, m.relationship, m.relationship.waitForNormalSeconds);
   const live = await read(ctx, m);
-  return { ...live, warnings };
+  return { ...live, status: waited.status, warnings: [...warnings, ...waited.warnings] };
 }
 
 async function checkLive(ctx: OperationContext, m: IscMembership): Promise<CheckFailure[]> {
@@ -72,6 +74,7 @@ export const iscMembershipOps: MembershipOps<IscMembership> = {
     relationship: {
       ...m.relationship,
       isc: undefined,
+      waitForNormalSeconds: undefined,
       primary: { ...m.relationship.primary, failover: undefined },
       secondary: { ...m.relationship.secondary, failover: undefined },
     },

@@ -97,6 +97,7 @@ export const iscTarget = z.strictObject({
   primary: iscServer,
   secondary: iscServer,
   isc: iscFailover.prefault({}),
+  waitForNormalSeconds: z.number().int().min(0).max(3600).default(60),
 });
 export type IscTarget = z.output<typeof iscTarget>;
 
@@ -184,6 +185,14 @@ export const iscReplication = z
 export type IscReplication = z.output<typeof iscReplication>;
 
 /** The target memberships and triggers carry: identity, connections and the peer's statements. */
-export function iscRelationshipTarget(spec: { name: unknown; primary: unknown; secondary: unknown; isc?: unknown }): Record<string, unknown> {
-  return { vendor: "isc", name: spec.name, primary: spec.primary, secondary: spec.secondary, isc: spec.isc ?? {} };
+export function iscRelationshipTarget(spec: {
+  name: unknown;
+  primary: unknown;
+  secondary: unknown;
+  isc?: unknown;
+  waitForNormalSeconds?: unknown;
+}): Record<string, unknown> {
+  const target: Record<string, unknown> = { vendor: "isc", name: spec.name, primary: spec.primary, secondary: spec.secondary, isc: spec.isc ?? {} };
+  if (spec.waitForNormalSeconds !== undefined) target.waitForNormalSeconds = spec.waitForNormalSeconds;
+  return target;
 }

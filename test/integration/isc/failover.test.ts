@@ -83,6 +83,8 @@ describe("ISC dhcpd failover through the real Pulumi CLI", () => {
     expect(config(1)).toContain("secondary;");
     expect(config(1)).not.toMatch(/mclt|split/);
     expect(await waitForNormal(info)).toEqual([2, 2]);
+    const outputs = await project.outputs();
+    expect(outputs.served).toMatchObject({ isc1: { state: "normal", partnerState: "normal" }, isc2: { state: "normal" } });
     const events = metricsOf(metrics);
     expect(count(events, "ssh.connect")).toBe(1);
     for (const server of ["isc1", "isc2"]) {
