@@ -75,3 +75,8 @@ export function operationContext(resource: string, secrets: Iterable<string>): {
   };
   return { ctx, done: () => connections.closeAll() };
 }
+
+/** Closes the run's shared connections: for a short-lived process (the CLI) that must exit when done. */
+export async function closeRun(): Promise<void> {
+  await run?.connections.closeAll();
+}

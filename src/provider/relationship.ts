@@ -1,8 +1,11 @@
 import { managedHandlers, type ManagedKind } from "./managed";
 
+/** What a relationship outputs besides its spec and the common outputs. */
+export const RELATIONSHIP_OUTPUTS = ["target", "summary", "status"] as const;
+
 const kind: ManagedKind = {
   typeName: "FailoverRelationship",
-  extraOutputKeys: ["target", "summary", "status"],
+  extraOutputKeys: RELATIONSHIP_OUTPUTS,
   vendorOf: (inputs) => inputs.vendor,
   schema: (backend) => backend.schemas.relationship,
   ops: (backend) => backend.relationship,
