@@ -41,6 +41,13 @@ function cacheDir(version: string): string {
   return path.join(base, "pulumi-dhcp-failover", `pulumi-v${version}`, "bin");
 }
 
+/** Go from PATH, or fetched once into the cache by scripts/go-toolchain.sh (the same step .ci/run takes). */
+function goBinary(): string {
+  const found = spawnSync("bash", [path.join(repoRoot, "scripts", "go-toolchain.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (found.status !== 0) throw new Error("no Go toolchain to build the Pulumi CLI with (scripts/go-toolchain.sh failed: see above)");
+  return path.join(found.stdout.trim(), "go");
+}
+
 function goBuild(moduleDir: string, importPath: string, version: string, output: string): void {
   const env = {
     ...process.env,
@@ -52,12 +59,12 @@ function goBuild(moduleDir: string, importPath: string, version: string, output:
   const started = Date.now();
   process.stderr.write(`building ${path.basename(output)} ${version} from Go modules (first run only, a few minutes)...\n`);
   const result = spawnSync(
-    "go",
+    goBinary(),
     ["build", "-o", output, "-ldflags", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`, importPath],
     { cwd: path.join(toolsDir, moduleDir), env, stdio: ["ignore", "inherit", "inherit"] },
   );
   if (result.error) {
-    throw new Error(`cannot run "go" to build the Pulumi CLI (${result.error.message}): install Go 1.24 or newer, or put pulumi and pulumi-language-nodejs on PATH`);
+    throw new Error(`cannot run go to build the Pulumi CLI (${result.error.message}): install Go 1.21 or newer, or put pulumi and pulumi-language-nodejs on PATH`);
   }
   if (result.status !== 0) {
     throw new Error(`go build ${importPath} failed with exit code ${result.status}: see the output above`);
@@ -149,6 +156,19 @@ export function pulumiEnv(options: PulumiEnvOptions): NodeJS.ProcessEnv {
     PULUMI_CONFIG_PASSPHRASE: options.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
     ...options.extra,
   };
+}
+
+/**
+ * The environment of the repository's own Pulumi project (Pulumi.yaml: the demo): state and PULUMI_HOME
+ * in the temporary directory, unless PULUMI_BACKEND_URL (file://) or PULUMI_HOME say otherwise.
+ */
+export function projectPulumiEnv(): NodeJS.ProcessEnv {
+  const base = path.join(os.tmpdir(), `pulumi-dhcp-failover-${os.userInfo().username}`);
+  const backend = process.env.PULUMI_BACKEND_URL;
+  return pulumiEnv({
+    stateDir: backend?.startsWith("file://") ? backend.slice("file://".length) : path.join(base, "state"),
+    homeDir: process.env.PULUMI_HOME ?? path.join(base, "home"),
+  });
 }
 
 /** The CLI's own version line, for reports. */

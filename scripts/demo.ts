@@ -1,0 +1,95 @@
+// `npm run demo`: brings up the lab, runs `pulumi up` on the repository's program (Pulumi.yaml ->
+// examples/lab), prints the live Failover Relationships view and shows a lab client holding a lease from
+// each pair. `npm run demo -- status` prints the view again; `npm run demo -- destroy` takes the failover
+// away again (the lab stays up).
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { acquireLease, labUp, type LabInfo } from "../test/lab/index.ts";
+import { projectPulumiEnv, repoRoot } from "./pulumiCli.ts";
+
+const STACK = "lab";
+const project = (/^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) ?? [])[1];
+if (!project) throw new Error("Pulumi.yaml has no name");
+const env = projectPulumiEnv();
+
+function pulumi(args: string[], options: { stdin?: string; quiet?: boolean } = {}): string {
+  const result = spawnSync("pulumi", [...args, "--non-interactive"], {
+    cwd: repoRoot,
+    env,
+    input: options.stdin,
+    stdio: [options.stdin === undefined ? "ignore" : "pipe", options.quiet ? "pipe" : "inherit", "inherit"],
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
+  return result.stdout ?? "";
+}
+
+/** The program's configuration, from lab.json: addresses and paths in plaintext, keys and passwords as secrets. */
+function configure(info: LabInfo): void {
+  const lab = {
+    ssh: { host: info.ssh.host, port: info.ssh.port, username: info.ssh.username, hostKeySha256: info.ssh.hostKeySha256 },
+    isc: {
+      servers: info.isc.servers.map((s) => ({
+        name: s.name,
+        address: s.address,
+        configPath: s.configPath,
+        restart: [...s.ctl, "restart"],
+        isRunning: [...s.ctl, "status"],
+        omapiKeyName: s.omapi.keyName,
+      })),
+      scopes: [info.isc.subnet, info.isc.extraSubnets[0]],
+    },
+    kea: {
+      servers: info.kea.servers.map((s) => ({ name: s.name, url: s.agentUrl, username: s.auth.user, configPath: s.configPath })),
+      scope: info.kea.subnet,
+    },
+  };
+  pulumi(["config", "set-all", "--stack", STACK, "--json", JSON.stringify({ [`${project}:lab`]: { value: JSON.stringify(lab), objectValue: lab, secret: false } })]);
+  // Secrets travel on standard input: never in a command line.
+  const secrets: Record<string, string> = { sshKey: fs.readFileSync(info.ssh.keys.admin, "utf8") };
+  for (const s of info.isc.servers) secrets[`${s.name}OmapiSecret`] = s.omapi.secret;
+  for (const s of info.kea.servers) secrets[`${s.name}Password`] = s.auth.password;
+  for (const [key, value] of Object.entries(secrets)) pulumi(["config", "set", "--stack", STACK, "--secret", key], { stdin: value });
+}
+
+function view(): void {
+  const cli = path.join(repoRoot, "dist", "cli", "main.js");
+  const result = spawnSync(process.execPath, [cli, "status", "--stack", STACK], { cwd: repoRoot, env, stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`pulumi-dhcp-failover status failed (exit ${result.status})`);
+}
+
+const USAGE = "usage: npm run demo [-- status | destroy]";
+
+async function main(args: string[]): Promise<void> {
+  const [action = "up", ...rest] = args;
+  if (!["up", "status", "destroy"].includes(action) || rest.length > 0) throw new Error(USAGE);
+  if (action === "status") {
+    view();
+    return;
+  }
+  const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: repoRoot, stdio: "inherit" });
+  if (build.status !== 0) throw new Error("npm run build failed");
+  const info = await labUp({ log: (line) => process.stderr.write(`lab: ${line}\n`) });
+  const stacks = pulumi(["stack", "ls", "--json"], { quiet: true });
+  if (!(JSON.parse(stacks) as Array<{ name: string }>).some((s) => s.name === STACK)) pulumi(["stack", "init", STACK]);
+  configure(info);
+  if (action === "destroy") {
+    pulumi(["destroy", "--yes", "--stack", STACK]);
+    return;
+  }
+  pulumi(["up", "--yes", "--stack", STACK]);
+  process.stdout.write("\nFailover Relationships (read live from the servers):\n");
+  view();
+  process.stdout.write("\nLab clients:\n");
+  for (const pair of ["isc", "kea"] as const) {
+    const lease = await acquireLease(pair);
+    process.stdout.write(`  the ${pair} pair's client holds ${lease.address} from server ${lease.serverId} (${lease.leaseSeconds ?? "?"} s)\n`);
+  }
+  process.stdout.write(`\nNext: \`npm run pulumi -- preview --diff --stack ${STACK}\` shows no changes; edit a server's config by hand and it shows the drift.\n`);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`demo failed: ${error.message}\n`);
+  process.exit(1);
+});
