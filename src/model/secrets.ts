@@ -1,3 +1,5 @@
+import { UNKNOWN } from "./unknown";
+
 /**
  * Every property with one of these names holds a secret, wherever it appears in a resource's inputs.
  * The resources move such values out of the inputs into one `secrets` input (marked secret) before
@@ -37,6 +39,16 @@ export function splitSecrets<T>(value: T, prefix: string[] = []): SplitInputs<T>
     return Object.fromEntries(kept);
   };
   return { public: walk(value, prefix) as T, secrets };
+}
+
+/**
+ * The `secrets` input as the engine sends it. During preview it is the unknown sentinel as soon as any
+ * argument is unknown (all secrets travel as one secret value): then no secret is known, and there is no
+ * map to read (see withUnknownSecrets for what validation makes of that).
+ */
+export function knownSecrets(value: unknown): SecretMap {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== UNKNOWN));
 }
 
 const UNSAFE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);

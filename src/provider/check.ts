@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { backendFor, isVendor, type AnyBackend } from "../backends/registry";
-import { secretValues, type SecretMap } from "../model/secrets";
-import { containsUnknown } from "../model/unknown";
+import { knownSecrets, secretValues } from "../model/secrets";
+import { containsUnknown, isUnknown } from "../model/unknown";
+import { withUnknownSecrets } from "../model/unknownSecrets";
 import { validate, type CheckFailure } from "../model/validate";
 import { operationContext } from "./context";
 import { specFromInputs } from "./storedState";
@@ -31,13 +32,14 @@ export async function checkInputs(definition: CheckDefinition, news: Inputs): Pr
   const vendor = definition.vendorOf(news);
   if (containsUnknown(vendor)) return { inputs: news };
   const spec = specFromInputs(news);
-  const { ctx, done } = operationContext(definition.label(spec), secretValues(news.secrets as SecretMap | undefined));
+  const { ctx, done } = operationContext(definition.label(spec), secretValues(knownSecrets(news.secrets)));
   try {
     if (!isVendor(vendor)) {
       return { inputs: news, failures: forEngine([{ property: "vendor", reason: 'must be "isc", "kea" or "windows"' }], (t) => t) };
     }
     const backend = backendFor(vendor);
-    const result = validate(definition.schema(backend), spec);
+    const schema = definition.schema(backend);
+    const result = validate(schema, isUnknown(news.secrets) ? withUnknownSecrets(schema, spec) : spec);
     if (!result.ok) return { inputs: news, failures: forEngine(result.failures, (t) => ctx.redactor.redact(t)) };
     const checkLive = definition.checkLive(backend);
     if (result.partial || !checkLive) return { inputs: news };

@@ -1,5 +1,5 @@
 import type { Json } from "../backends/backend";
-import { isConnectionSecret, mergeSecrets, splitSecrets, type SecretMap } from "../model/secrets";
+import { isConnectionSecret, knownSecrets, mergeSecrets, splitSecrets, type SecretMap } from "../model/secrets";
 import { RESERVED_PROPERTIES, STATE_VERSION } from "../model/state";
 import { hashSecret, secretMatches } from "./secretHash";
 
@@ -14,9 +14,9 @@ export interface StoredState {
   secretHashes: Record<string, string>;
 }
 
-/** The spec as the handlers and backends use it: wire inputs without reserved keys, secrets put back in place. */
+/** The spec as the handlers and backends use it: wire inputs without reserved keys, the known secrets put back in place. */
 export function specFromInputs(inputs: Record<string, unknown>): Record<string, unknown> {
-  return mergeSecrets(publicPart(inputs), inputs.secrets as SecretMap | undefined);
+  return mergeSecrets(publicPart(inputs), knownSecrets(inputs.secrets));
 }
 
 export function publicPart(values: Record<string, unknown>, extraKeys: readonly string[] = []): Record<string, unknown> {

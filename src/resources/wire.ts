@@ -5,6 +5,9 @@ import { splitSecrets, type SecretMap } from "../model/secrets";
  * Turns a resource's arguments into the inputs the engine sees: every secret field (whatever its nesting)
  * moves into one `secrets` input marked secret, and the rest stays readable in previews and state.
  * Each top-level argument is resolved on its own, so an unknown value during preview hides only its own key.
+ * The secrets travel as one flat map, the format every handler and the stored state read: during preview it
+ * is unknown as soon as any argument is, and check then treats every secret field as unknown
+ * (model/unknownSecrets.ts) while validating all public values; at `up` everything is known and checked.
  */
 export function toWireInputs(args: Record<string, unknown>): Record<string, pulumi.Input<unknown>> {
   const wire: Record<string, pulumi.Input<unknown>> = {};

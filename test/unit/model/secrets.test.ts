@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isConnectionSecret, mergeSecrets, splitSecrets } from "../../../src/model/secrets";
+import { isConnectionSecret, knownSecrets, mergeSecrets, splitSecrets } from "../../../src/model/secrets";
+import { UNKNOWN } from "../../../src/model/unknown";
 
 describe("secrets", () => {
   it("moves every secret field out, wherever it is nested, and puts it back", () => {
@@ -26,6 +27,13 @@ describe("secrets", () => {
 
   it("skips a secret whose enclosing value is gone instead of writing it elsewhere", () => {
     expect(mergeSecrets({ primary: "unknown" }, { "primary.ssh.privateKey": "K" })).toEqual({ primary: "unknown" });
+  });
+
+  it("reads no secret out of an unknown `secrets` input, instead of one per character of the sentinel", () => {
+    expect(knownSecrets(UNKNOWN)).toEqual({});
+    expect(knownSecrets(undefined)).toEqual({});
+    expect(knownSecrets({ "primary.ssh.privateKey": "K", "peers.0.basicAuthPassword": UNKNOWN, odd: 3 })).toEqual({ "primary.ssh.privateKey": "K" });
+    expect(mergeSecrets({ name: "r", primary: { ssh: {} } }, knownSecrets(UNKNOWN))).toEqual({ name: "r", primary: { ssh: {} } });
   });
 
   it("keeps connection secrets, hashes the rest", () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { STATE_VERSION } from "../../../src/model/state";
 import { Redactor } from "../../../src/provider/redactor";
-import { changedSecrets, readStoredState, storeSecrets } from "../../../src/provider/storedState";
+import { UNKNOWN } from "../../../src/model/unknown";
+import { changedSecrets, readStoredState, specFromInputs, storeSecrets } from "../../../src/provider/storedState";
 
 describe("stored state", () => {
   const spec = { name: "r", primary: { ssh: { privateKey: "PRIVATE-KEY" } }, windows: { sharedSecret: "hunter22" } };
@@ -20,6 +21,12 @@ describe("stored state", () => {
     expect(changedSecrets(state, { "primary.ssh.privateKey": "PRIVATE-KEY", "windows.sharedSecret": "hunter22" })).toEqual([]);
     expect(changedSecrets(state, { "primary.ssh.privateKey": "PRIVATE-KEY", "windows.sharedSecret": "hunter23" })).toEqual(["windows.sharedSecret"]);
     expect(changedSecrets(state, { "primary.ssh.privateKey": "OTHER" })).toEqual(["primary.ssh.privateKey", "windows.sharedSecret"]);
+  });
+
+  it("rebuilds the spec from wire inputs: known secrets back in place, an unknown `secrets` adds nothing", () => {
+    const wire = { name: "r", primary: { ssh: {} }, windows: {}, stateVersion: 1, __provider: "P" };
+    expect(specFromInputs({ ...wire, secrets: { "primary.ssh.privateKey": "PRIVATE-KEY", "windows.sharedSecret": "hunter22" } })).toEqual(spec);
+    expect(specFromInputs({ ...wire, secrets: UNKNOWN })).toEqual({ name: "r", primary: { ssh: {} }, windows: {} });
   });
 
   it("refuses state from a newer release and from no release, with what to do", () => {
