@@ -71,10 +71,19 @@ export interface UpdateInfo {
   changedSecrets: string[];
 }
 
+/** The writes a handler is about to make, for the permissions preflight. */
+export type ChangeKind = "create" | "update" | "delete";
+
 /** The operations every managed resource (relationship, membership) offers. Update converges the servers to `next`. */
 export interface ManagedOps<Spec> {
   /** Rules that need the live servers (refused at check time); read-only, never called with unknowns. */
   checkLive?(ctx: OperationContext, spec: Spec): Promise<CheckFailure[]>;
+  /**
+   * Checks, read-only and once per server per run, that the credentials may make this change on every
+   * server it writes; throws a PermissionError (`backends/preflight.ts`) naming what is missing. The
+   * handlers call it before create, update and delete.
+   */
+  preflight?(ctx: OperationContext, spec: Spec, change: ChangeKind): Promise<void>;
   replaceDecision(old: Spec, next: Spec): ReplaceDecision;
   /**
    * The part of a spec whose change needs an update (default: all of it). A membership carrying its
@@ -115,6 +124,8 @@ export interface ReplicationResult {
 
 export interface ReplicationOps<Spec> {
   checkLive?(ctx: OperationContext, spec: Spec): Promise<CheckFailure[]>;
+  /** As ManagedOps.preflight, before replicate writes to the partner. */
+  preflight?(ctx: OperationContext, spec: Spec): Promise<void>;
   compare(ctx: OperationContext, spec: Spec): Promise<ScopeSync>;
   replicate(ctx: OperationContext, spec: Spec): Promise<ReplicationResult>;
 }

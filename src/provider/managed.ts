@@ -155,7 +155,9 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
       const id = kind.id(spec);
       return withContext(spec, inputs.secrets as SecretMap, async (ctx) => {
         try {
-          const live = await kind.ops(backend).create(ctx, spec, { adopt: spec.adopt === true });
+          const ops = kind.ops(backend);
+          await ops.preflight?.(ctx, spec, "create");
+          const live = await ops.create(ctx, spec, { adopt: spec.adopt === true });
           report(ctx, live);
           return { id, outs: outputs(backend, spec, live) };
         } catch (error) {
@@ -190,7 +192,9 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
       const { state, spec: oldSpec } = stored(backend, olds);
       const next = parseSpec(backend, specFromInputs(news), "inputs");
       return withContext(next, news.secrets as SecretMap, async (ctx) => {
-        const live = await kind.ops(backend).update(ctx, oldSpec, next, { changedSecrets: changedSecrets(state, news.secrets as SecretMap) });
+        const ops = kind.ops(backend);
+        await ops.preflight?.(ctx, next, "update");
+        const live = await ops.update(ctx, oldSpec, next, { changedSecrets: changedSecrets(state, news.secrets as SecretMap) });
         report(ctx, live);
         return { outs: outputs(backend, next, live, state.secretHashes) };
       });
@@ -199,7 +203,11 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
     async delete(_id, props) {
       const backend = backendOf(props);
       const { state, spec } = stored(backend, props);
-      await withContext(spec, state.secrets, (ctx) => kind.ops(backend).delete(ctx, spec));
+      const ops = kind.ops(backend);
+      await withContext(spec, state.secrets, async (ctx) => {
+        await ops.preflight?.(ctx, spec, "delete");
+        await ops.delete(ctx, spec);
+      });
     },
   };
 }

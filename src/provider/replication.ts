@@ -100,6 +100,7 @@ export const replicationHandlers: DynamicHandlers = {
     const backend = backendOf(inputs);
     const spec = parse(backend, specFromInputs(inputs));
     return withContext(spec, inputs.secrets as SecretMap, async (ctx) => {
+      await backend.replication.preflight?.(ctx, spec);
       const result = await backend.replication.replicate(ctx, spec);
       for (const warning of result.warnings ?? []) ctx.log.warn(`${ctx.resource}: ${warning}`);
       const sync = await backend.replication.compare(ctx, spec);
@@ -121,6 +122,7 @@ export const replicationHandlers: DynamicHandlers = {
     const backend = backendOf(news);
     const spec = parse(backend, specFromInputs(news));
     return withContext(spec, news.secrets as SecretMap, async (ctx) => {
+      await backend.replication.preflight?.(ctx, spec);
       const result = await backend.replication.replicate(ctx, spec);
       for (const warning of result.warnings ?? []) ctx.log.warn(`${ctx.resource}: ${warning}`);
       const sync = await backend.replication.compare(ctx, spec);

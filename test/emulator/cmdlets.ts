@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { Command } from "./interpreter.ts";
-import type { EmuRelationship, EmuScope, EmuServer, EmuState } from "./store.ts";
+import { isDhcpAdministrator, type EmuRelationship, type EmuScope, type EmuServer, type EmuState } from "./store.ts";
 import { IPAddress, PSError, PSObject, Refusal, TimeSpan, toNumber, toText, typeName, type Value } from "./values.ts";
 
 const ERR = {
@@ -26,6 +26,8 @@ const ERR = {
 const MAX_RELATIONSHIPS = 31;
 const MAX_NAME = 126;
 const UNSUPPORTED = ["cimsession", "asjob", "throttlelimit"];
+/** The cmdlets that change a server (the rest only read). */
+const WRITES = /^(Add|Set|Remove|Invoke)-/;
 
 type Parameters = Map<string, Value>;
 
@@ -103,7 +105,15 @@ export function emulatorCommands(state: EmuState): Command[] {
     if (!server || !server.reachable) {
       throw new PSError(`Failed to ${action} on DHCP server ${computerName}. The RPC server is unavailable.`, `WIN32 1722,${cmdlet}`);
     }
+    denyUnlessAdministrator(cmdlet, server, action);
     return server;
+  }
+
+  /** DHCP Users may read; every change needs DHCP Administrators, on the partner too when it reaches it. */
+  function denyUnlessAdministrator(cmdlet: string, server: EmuServer, action: string): void {
+    if (WRITES.test(cmdlet) && !isDhcpAdministrator(state, server)) {
+      throw new PSError(`Failed to ${action} on DHCP server ${server.computerName}. Access is denied.`, `WIN32 5,${cmdlet}`);
+    }
   }
 
   function partnerOf(cmdlet: string, server: EmuServer, relationship: EmuRelationship): EmuServer {
@@ -111,6 +121,7 @@ export function emulatorCommands(state: EmuState): Command[] {
     if (!partner || !partner.reachable) {
       fail(cmdlet, ERR.SERVER_NOT_REACHABLE, `The failover partner server ${relationship.partnerServer} of ${server.computerName} cannot be reached. ERROR_DHCP_SERVER_NOT_REACHABLE`);
     }
+    denyUnlessAdministrator(cmdlet, partner, "configure the failover partner");
     return partner;
   }
 
@@ -203,6 +214,7 @@ export function emulatorCommands(state: EmuState): Command[] {
       const partner = state.servers[partnerName.toLowerCase()];
       if (!partner || !partner.reachable) fail(cmdlet, ERR.SERVER_NOT_REACHABLE, `The partner DHCP server ${partnerName} cannot be reached. ERROR_DHCP_SERVER_NOT_REACHABLE`);
       if (partner === server) fail(cmdlet, ERR.INVALID_PARAMETER, "The partner server must be another DHCP server.");
+      denyUnlessAdministrator(cmdlet, partner, "configure the failover partner");
       if (partner.relationships.some((r) => r.name.toLowerCase() === name.toLowerCase())) {
         fail(cmdlet, ERR.RELATIONSHIP_EXISTS, `A failover relationship named ${name} already exists on the partner DHCP server ${partner.computerName}. ERROR_DHCP_FO_RELATIONSHIP_EXISTS`);
       }

@@ -1,5 +1,6 @@
 // Runs PowerShell text against the emulated pair: one locked read-modify-write of the state per program, so
 // that concurrent sessions (several servers, several runs) see each other's changes whole.
+import { accountApi, type AccountApi } from "./accounts.ts";
 import { emulatorCommands } from "./cmdlets.ts";
 import { Interpreter, type Command } from "./interpreter.ts";
 import { withState } from "./store.ts";
@@ -28,6 +29,7 @@ export class EmulatedSession {
   private readonly stateDir: string;
   private readonly interpreter: Interpreter;
   private commands = new Map<string, Command>();
+  private accounts: AccountApi | undefined;
   private stdout = "";
   private stderr = "";
 
@@ -38,6 +40,8 @@ export class EmulatedSession {
       stderr: (chunk) => (this.stderr += chunk),
       stdin: stdinText,
       command: (name) => this.commands.get(name.toLowerCase()),
+      staticMethod: (key, args) => this.accounts?.staticMethod(key, args),
+      method: (target, method, args) => this.accounts?.method(target, method, args),
     });
   }
 
@@ -46,7 +50,8 @@ export class EmulatedSession {
     this.stderr = "";
     try {
       await withState(this.stateDir, async (state) => {
-        this.commands = new Map(emulatorCommands(state).map((c) => [c.name.toLowerCase(), c]));
+        this.accounts = accountApi(state);
+        this.commands = new Map([...emulatorCommands(state), ...this.accounts.commands].map((c) => [c.name.toLowerCase(), c]));
         const output = await this.interpreter.run(text);
         this.stdout += formatOutput(output);
       });
@@ -56,6 +61,7 @@ export class EmulatedSession {
       return { stdout: this.stdout, stderr: `${this.stderr}${message}\n`, exitCode: 1 };
     } finally {
       this.commands = new Map();
+      this.accounts = undefined;
     }
   }
 }

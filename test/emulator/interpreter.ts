@@ -18,6 +18,10 @@ export interface Host {
   stderr(text: string): void;
   stdin(): string;
   command(name: string): Command | undefined;
+  /** .NET static methods the host models besides the built-in ones ("security.principal.windowsidentity::getcurrent"); undefined when it does not. */
+  staticMethod?(key: string, args: Value[]): Value | undefined;
+  /** Methods of objects the host returned (kind.method, lower case); undefined when it does not model them. */
+  method?(target: PSObject, method: string, args: Value[]): Value | undefined;
 }
 
 const COMMON_PARAMETERS = ["ErrorAction", "WarningAction", "InformationAction", "ErrorVariable", "WarningVariable", "OutVariable", "OutBuffer", "PipelineVariable"];
@@ -498,6 +502,8 @@ export class Interpreter {
     }
     const target = await this.expression(parts[0]!, scope);
     if (target instanceof DotNet) return this.dotNetMethod(target, method, args, node);
+    const hosted = target instanceof PSObject ? this.host.method?.(target, method, args) : undefined;
+    if (hosted !== undefined) return hosted;
     return refuse(node, `the method ${method} of ${typeName(target)}`);
   }
 
@@ -516,8 +522,10 @@ export class Interpreter {
         return new TimeSpan(toNumber(first ?? null, "double"));
       case "scriptblock::create":
         return new ScriptBlock(toText(first ?? null));
-      default:
-        return refuse(node, `the static method [${type}]::${method}`);
+      default: {
+        const hosted = this.host.staticMethod?.(key, args);
+        return hosted === undefined ? refuse(node, `the static method [${type}]::${method}`) : hosted;
+      }
     }
   }
 

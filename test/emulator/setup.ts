@@ -9,7 +9,7 @@
 //   await setReachable(dir, "dhcp2-x1", false);          // the partner stops answering
 //   await editServer(dir, "dhcp1-x1", (s) => { ... });   // a hand edit on a server (drift)
 import type { EmuScope, EmuServer, EmuState } from "./store.ts";
-import { readState, withState } from "./store.ts";
+import { DEFAULT_ACCOUNT, readState, withState } from "./store.ts";
 
 export const WINDOWS_VERSIONS = {
   "2012": { major: 6, minor: 2 },
@@ -74,6 +74,17 @@ export async function editServer(dir: string, computerName: string, edit: (serve
     const server = state.servers[computerName.toLowerCase()];
     if (!server) throw new Error(`winemu: no emulated server named ${computerName}`);
     edit(server);
+  });
+}
+
+/** Puts the account the scripts run as into the server's DHCP Administrators group, or takes it out (it stays in DHCP Users: reads work). */
+export function setDhcpAdministrator(dir: string, computerName: string, member: boolean): Promise<void> {
+  return withState(dir, (state) => {
+    const found = state.servers[computerName.toLowerCase()];
+    if (!found) throw new Error(`winemu: no emulated server named ${computerName}`);
+    const sid = (state.account ?? DEFAULT_ACCOUNT).sid;
+    const others = (found.dhcpAdministrators ?? [sid]).filter((member) => member !== sid);
+    found.dhcpAdministrators = member ? [...others, sid] : others;
   });
 }
 

@@ -72,7 +72,17 @@ export interface EmuServer {
   reachable: boolean;
   scopes: EmuScope[];
   relationships: EmuRelationship[];
+  /** SIDs in the server's DHCP Administrators group (nested groups resolved); absent: the account is a member. */
+  dhcpAdministrators?: string[];
 }
+
+/** The Windows account the scripts run as (the SSH or local session's user). */
+export interface EmuAccount {
+  name: string;
+  sid: string;
+}
+
+export const DEFAULT_ACCOUNT: EmuAccount = { name: "LAB\\pulumi-dhcp", sid: "S-1-5-21-3623811015-3361044348-30300820-1013" };
 
 export interface EmuJournalEntry {
   server: string;
@@ -87,6 +97,14 @@ export interface EmuState {
   journal: EmuJournalEntry[];
   /** Windows does not document whether removing a relationship's last scope deletes it; tests choose. */
   removeLastScopeDeletesRelationship: boolean;
+  /** Who runs the scripts; DEFAULT_ACCOUNT when absent. */
+  account?: EmuAccount;
+}
+
+/** Whether the account running the scripts is in the server's DHCP Administrators group. */
+export function isDhcpAdministrator(state: EmuState, server: EmuServer): boolean {
+  const account = state.account ?? DEFAULT_ACCOUNT;
+  return (server.dhcpAdministrators ?? [account.sid]).includes(account.sid);
 }
 
 const STALE_LOCK_MS = 60_000;

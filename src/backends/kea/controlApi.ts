@@ -33,13 +33,24 @@ export class KeaCommandError extends Error {
   }
 }
 
+/** The control API refused the credentials (401) or the command for this user (403): a permission failure. */
+export class KeaAccessError extends Error {
+  constructor(
+    message: string,
+    readonly status: 401 | 403,
+  ) {
+    super(message);
+    this.name = "KeaAccessError";
+  }
+}
+
 /** Turns an HTTP answer into Kea's answer, or an error that says what is wrong and what to check. Pure. */
 export function parseAnswer(server: string, command: string, status: number, body: string): KeaAnswer {
   const where = `${server}: "${command}"`;
   if (status === 401) {
-    throw new Error(`${where} was refused with HTTP 401: the control API wants credentials it did not get or did not accept: check api.username and api.password`);
+    throw new KeaAccessError(`${where} was refused with HTTP 401: the control API wants credentials it did not get or did not accept: check api.username and api.password`, 401);
   }
-  if (status === 403) throw new Error(`${where} was refused with HTTP 403: the API user may not run this command`);
+  if (status === 403) throw new KeaAccessError(`${where} was refused with HTTP 403: the API user may not run this command`, 403);
   if (status !== 200) throw new Error(`${where} failed with HTTP ${status}: ${body.trim().slice(0, 300)}`);
   let parsed: unknown;
   try {

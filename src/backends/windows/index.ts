@@ -2,6 +2,7 @@
 import type { Backend } from "../backend";
 import { membershipOps } from "./membership";
 import { partnerDown } from "./partnerDown";
+import { preflightServers } from "./preflight";
 import { relationshipOps } from "./relationship";
 import { replicationOps } from "./replication";
 import { windowsMembership, windowsRelationship, windowsReplication, type WindowsMembership, type WindowsRelationship, type WindowsReplication } from "./schema";
@@ -9,8 +10,9 @@ import { windowsMembership, windowsRelationship, windowsReplication, type Window
 export const windowsBackend: Backend<WindowsRelationship, WindowsMembership, WindowsReplication> = {
   vendor: "windows",
   schemas: { relationship: windowsRelationship, membership: windowsMembership, replication: windowsReplication },
-  relationship: relationshipOps,
-  membership: membershipOps,
-  replication: replicationOps,
+  relationship: { ...relationshipOps, preflight: (ctx, spec) => preflightServers(ctx, [spec.primary, spec.secondary]) },
+  membership: { ...membershipOps, preflight: (ctx, m) => preflightServers(ctx, [m.relationship.primary, m.relationship.secondary]) },
+  // Invoke-DhcpServerv4FailoverReplication runs on the source and overwrites the partner: both need the group.
+  replication: { ...replicationOps, preflight: (ctx, spec) => preflightServers(ctx, [spec.relationship.primary, spec.relationship.secondary]) },
   state: { partnerDown },
 };

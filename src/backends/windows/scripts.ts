@@ -169,6 +169,29 @@ policies = $policies
 }
 })`;
 
+/**
+ * Whether the account running the scripts is in a group (DHCP Administrators) on the server, nested groups
+ * included: the group's members, resolved recursively, against the account's SID. Read-only.
+ */
+const CHECK_GROUP = `$step = 'Add-Type'
+Add-Type -AssemblyName 'System.DirectoryServices.AccountManagement'
+$step = 'WindowsIdentity.GetCurrent'
+$identity = [Security.Principal.WindowsIdentity]::GetCurrent()
+$step = 'PrincipalContext'
+$machine = [System.DirectoryServices.AccountManagement.PrincipalContext]::new('Machine', $in.computerName)
+$step = 'GroupPrincipal.FindByIdentity'
+$group = [System.DirectoryServices.AccountManagement.GroupPrincipal]::FindByIdentity($machine, $in.group)
+$exists = $false
+$member = $false
+if ($null -ne $group) {
+$exists = $true
+$step = 'GroupPrincipal.GetMembers'
+foreach ($m in @($group.GetMembers($true))) {
+if ([string]$m.Sid -eq [string]$identity.User) { $member = $true }
+}
+}
+$result = [pscustomobject]@{ account = [string]$identity.Name; groupExists = $exists; member = $member }`;
+
 const BODIES = {
   readServer: { cmdlet: "Get-DhcpServerv4Failover", body: READ_SERVER },
   addFailover: { cmdlet: "Add-DhcpServerv4Failover", body: ADD_FAILOVER },
@@ -180,6 +203,7 @@ const BODIES = {
   disableScopes: { cmdlet: "Set-DhcpServerv4Scope", body: DISABLE_SCOPES },
   replicate: { cmdlet: "Invoke-DhcpServerv4FailoverReplication", body: REPLICATE },
   readScopeConfig: { cmdlet: "Get-DhcpServerv4Scope", body: READ_SCOPE_CONFIG },
+  checkGroup: { cmdlet: "GroupPrincipal.GetMembers", body: CHECK_GROUP },
 } as const;
 
 export const SCRIPT_KINDS = Object.keys(BODIES) as ScriptKind[];

@@ -62,6 +62,8 @@ function inputFor(kind: ScriptKind, s: string, n: number): Record<string, unknow
       return { ...base, level: "scope", name: s, scopeIds: [s] };
     case "readScopeConfig":
       return { ...base, scopeIds: [s] };
+    case "checkGroup":
+      return { ...base, group: s };
   }
 }
 
