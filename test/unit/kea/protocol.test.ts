@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAnswer } from "../../../src/backends/kea/controlApi";
+import { KeaAccessError, KeaCommandError, commandRequest, parseAnswer } from "../../../src/backends/kea/controlApi";
 import { secretsIn } from "../../../src/backends/kea/redact";
 import type { KeaServer } from "../../../src/backends/kea/server";
 import { expectedState, serverStatus, waitForStates } from "../../../src/backends/kea/status";
@@ -17,6 +17,52 @@ describe("parseAnswer", () => {
     expect(() => parseAnswer("kea1", "config-get", 200, "<html>")).toThrow(/not JSON.*Kea Control Agent or a Kea HTTP control socket/);
     expect(() => parseAnswer("kea1", "config-get", 200, '{"status":"ok"}')).toThrow(/not a Kea answer/);
     expect(() => parseAnswer("kea1", "config-get", 500, "boom")).toThrow(/HTTP 500: boom/);
+  });
+});
+
+describe("the request and answer shapes of the Control Agent (2.x) and of kea-dhcp4's HTTP control socket (3.x)", () => {
+  it("names the dhcp4 service in every command: the agent forwards only what names it, the 3.x daemon accepts its own name", () => {
+    expect(commandRequest("config-get")).toEqual({ command: "config-get", service: ["dhcp4"] });
+    expect(commandRequest("config-set", { Dhcp4: {} })).toEqual({ command: "config-set", service: ["dhcp4"], arguments: { Dhcp4: {} } });
+    expect(JSON.stringify(commandRequest("status-get"))).toBe('{"command":"status-get","service":["dhcp4"]}');
+  });
+
+  it("reads the agent's list, the 3.x daemon's list (agent emulation, its default) and its bare object", () => {
+    const agent = '[{"result":0,"text":"2.2.0"}]';
+    const daemonEmulating = '[ { "arguments": { "pid": 7 }, "result": 0 } ]';
+    const daemonBare = '{ "arguments": { "pid": 7 }, "result": 0 }';
+    expect(parseAnswer("kea1", "version-get", 200, agent)).toEqual({ result: 0, text: "2.2.0" });
+    expect(parseAnswer("kea1", "status-get", 200, daemonEmulating)).toEqual({ result: 0, arguments: { pid: 7 } });
+    expect(parseAnswer("kea1", "status-get", 200, daemonBare)).toEqual({ result: 0, arguments: { pid: 7 } });
+  });
+
+  it("refuses an answer for more (or fewer) services than the one asked for", () => {
+    expect(() => parseAnswer("kea1", "status-get", 200, '[{"result":0},{"result":0}]')).toThrow(/holds 2 answers for the one service asked for \(dhcp4\)/);
+    expect(() => parseAnswer("kea1", "status-get", 200, "[]")).toThrow(/not a Kea answer/);
+  });
+
+  it("treats a whole-request rejection (one map with result 401 or 403) as an access failure", () => {
+    const error = (() => {
+      try {
+        parseAnswer("kea1", "config-set", 200, '{"result":403,"text":"Forbidden"}');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(KeaAccessError);
+    expect((error as KeaAccessError).status).toBe(403);
+    expect((error as Error).message).toMatch(/kea1: "config-set" was refused \(result 403: Forbidden\)/);
+  });
+
+  it("says what to fix when the command reached another daemon or the agent cannot forward it", () => {
+    const wrongDaemon = parseAnswer("kea1", "config-get", 200, `[{"result":1,"text":"unsupported service 'dhcp4', expected 'dhcp6'"}]`);
+    expect(wrongDaemon.result).toBe(1);
+    expect(new KeaCommandError("kea1", "config-get", wrongDaemon.result, wrongDaemon.text!).message).toBe(
+      `kea1: Kea refused "config-get" (result 1: unsupported service 'dhcp4', expected 'dhcp6'): api.url reaches a Kea 3.x daemon that is not kea-dhcp4: point it at kea-dhcp4's HTTP control socket (or at a Control Agent)`,
+    );
+    const offline = "Unable to forward command to the dhcp4 service: No such file or directory. The server is likely to be offline";
+    expect(new KeaCommandError("kea1", "status-get", 1, offline).message).toMatch(/cannot reach kea-dhcp4: check that kea-dhcp4 runs and that the agent's control-sockets has a "dhcp4" entry/);
+    expect(new KeaCommandError("kea1", "config-set", 1, "hook library failed").message).toBe('kea1: Kea refused "config-set" (result 1: hook library failed)');
   });
 });
 
