@@ -41,9 +41,18 @@ function sameFingerprint(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/**
+ * OpenSSH refuses channels beyond MaxSessions (10 by default) on one connection, and a run shares one
+ * connection per server: commands beyond this many wait their turn, leaving room for the SFTP channel and
+ * the lock and shell channels that stay open.
+ */
+const MAX_CONCURRENT_COMMANDS = 6;
+
 /** An SSH connection to one server, reused for every command and file of a run. */
 export class SshSession {
   private sftpChannel: Promise<SFTPWrapper> | undefined;
+  private commandsRunning = 0;
+  private readonly commandsWaiting: Array<() => void> = [];
 
   private constructor(
     private readonly client: Client,
@@ -116,6 +125,30 @@ export class SshSession {
    */
   async execCommand(commandLine: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     this.observer.executed?.(this.server, argv);
+    await this.commandSlot();
+    try {
+      return await this.runCommand(commandLine, argv, options);
+    } finally {
+      this.releaseCommandSlot();
+    }
+  }
+
+  private async commandSlot(): Promise<void> {
+    if (this.commandsRunning < MAX_CONCURRENT_COMMANDS) {
+      this.commandsRunning++;
+      return;
+    }
+    // A finishing command hands its slot over (releaseCommandSlot), so the count stays as it is.
+    await new Promise<void>((resolve) => this.commandsWaiting.push(resolve));
+  }
+
+  private releaseCommandSlot(): void {
+    const next = this.commandsWaiting.shift();
+    if (next) next();
+    else this.commandsRunning--;
+  }
+
+  private async runCommand(commandLine: string, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
       this.client.exec(commandLine, (error, stream) => (error ? reject(this.wrap(error, argv)) : resolve(stream)));
     });
