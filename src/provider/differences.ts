@@ -1,4 +1,5 @@
 import type { Json, ServerView } from "../backends/backend";
+import { SECRET_FIELDS } from "../model/secrets";
 
 /** One way in which a server differs from what the program wants. */
 export interface Difference {
@@ -41,16 +42,37 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** Names that hold a secret: the model's secret fields, however a vendor spells them ("basic-auth-password"). */
+const SECRET_NAMES = [...SECRET_FIELDS].map(squash);
+
+function squash(name: string): string {
+  return name.replace(/[-_]/g, "").toLowerCase();
+}
+
+function isSecretName(key: string): boolean {
+  const name = squash(key);
+  return SECRET_NAMES.some((secret) => name.endsWith(secret));
+}
+
+/** A value as JSON, with anything under a secret name blanked: a view that carried a secret must not print it. */
 function show(value: Json | undefined): string {
-  if (value === undefined) return "absent";
-  const text = JSON.stringify(value);
+  if (value === undefined) return "missing";
+  const text = JSON.stringify(value, (key, inner: unknown) => (key !== "" && isSecretName(key) && inner !== null ? "(secret)" : inner));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-/** "on isc2, mclt is 3600, the program wants 10" — one line a reviewer can act on. */
+/**
+ * "on isc2, mclt is 3600, the program wants 10": one line a reviewer can act on (server, property path, what
+ * is there, what the program wants). A secret only ever shows as differing, set or missing, never its value.
+ */
 export function describeDifference(difference: Difference): string {
-  const what = difference.path === "" ? "the object" : difference.path;
-  if (difference.actual === undefined) return `on ${difference.server}, ${what} is missing (the program wants ${show(difference.expected)})`;
-  if (difference.expected === undefined) return `on ${difference.server}, ${what} is ${show(difference.actual)}, which the program does not declare`;
-  return `on ${difference.server}, ${what} is ${show(difference.actual)}, the program wants ${show(difference.expected)}`;
+  const { server, path, expected, actual } = difference;
+  const what = path === "" ? "it" : path;
+  if (path !== "" && isSecretName(path.slice(path.lastIndexOf(".") + 1))) {
+    if (actual === undefined) return `on ${server}, ${what} is missing, the program wants a secret (not shown)`;
+    if (expected === undefined) return `on ${server}, ${what} is set to a secret (not shown), which the program does not declare`;
+    return `on ${server}, ${what} differs from the program's secret (neither value is shown)`;
+  }
+  if (expected === undefined) return `on ${server}, ${what} is ${show(actual)}, which the program does not declare`;
+  return `on ${server}, ${what} is ${show(actual)}, the program wants ${show(expected)}`;
 }
