@@ -56,8 +56,8 @@ say flock.path "$(command -v flock || true)"
 say running.path "$(command -v "$running" || true)"
 if test "$1" = sudo; then
   shift
-  said=$(sudo -n -l "$@" 2>&1 </dev/null)
-  say restart.sudo "$(if test $? -eq 0; then echo 1; else echo 0; fi)"
+  if command -v sudo >/dev/null 2>&1; then said=$(sudo -n -l "$@" 2>&1 </dev/null); allowed=$?; else said="sudo is not installed"; allowed=1; fi
+  say restart.sudo "$(if test $allowed -eq 0; then echo 1; else echo 0; fi)"
   say restart.said "$(printf '%s' "$said" | tr '\\n' ' ')"
 else
   found=$(command -v "$1" || true)
