@@ -21,7 +21,7 @@ export class Metrics {
   count(event: string, server: string, detail?: string): void {
     if (!this.file) return;
     this.sampleMemory();
-    const line = JSON.stringify({ pid: process.pid, event, server, detail, peakRss: this.peakRss });
+    const line = JSON.stringify({ pid: process.pid, at: Date.now(), event, server, detail, peakRss: this.peakRss });
     fs.appendFileSync(this.file, `${line}\n`);
   }
 

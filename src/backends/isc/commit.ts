@@ -95,10 +95,13 @@ async function install(ctx: OperationContext, host: IscHost, text: string, previ
     if (restarted.ok) return;
     await host.install(previous, previous);
     const restored = await host.restart();
+    const todo = restored.ok
+      ? `The new configuration passed dhcpd -t, so what stops dhcpd is on ${server.name} itself (its interfaces, lease file or ports): fix what dhcpd said, then run pulumi up again.`
+      : `dhcpd is down on ${server.name}: fix what dhcpd said, start dhcpd by hand, then run pulumi up again.`;
     throw new Error(
       `${server.name}: dhcpd did not come back with the new configuration, so the previous one was put back` +
         `${restored.ok ? " and dhcpd runs again with it" : `, but dhcpd does not run with it either (${restored.message})`}. ` +
-        `dhcpd said: ${restarted.message}`,
+        `${todo}\ndhcpd said: ${restarted.message}`,
     );
   });
 }

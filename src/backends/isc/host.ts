@@ -88,6 +88,13 @@ export class IscHost {
   /** Restarts dhcpd (it has no reload) and waits until it runs; the failure carries what the server said. */
   async restart(): Promise<{ ok: true } | { ok: false; message: string }> {
     this.ctx.metrics.count("isc.restart", this.server.name);
+    const outcome = await this.restartAndWait();
+    // The end of the restart too, so that a run's restarts can be shown never to overlap.
+    this.ctx.metrics.count("isc.restarted", this.server.name, outcome.ok ? "running" : "failed");
+    return outcome;
+  }
+
+  private async restartAndWait(): Promise<{ ok: true } | { ok: false; message: string }> {
     const result = await this.run(this.server.restart, RESTART_TIMEOUT_MS);
     if (result.code !== 0) {
       return { ok: false, message: `"${this.server.restart.join(" ")}" exited with ${result.code}: ${outputOf(result)}` };
@@ -113,16 +120,26 @@ export class IscHost {
   }
 }
 
+// dhcpd ends every fatal error with the same advice on reporting bugs; it would push its own message out.
+const BUG_REPORT_ADVICE =
+  /^(If you think you have received this message due to a bug rather|than a configuration issue please read the section on submitting|bugs on either our web page at www\.isc\.org or in the README file|before submitting a bug\.\s+These pages explain the proper|process and the information we find helpful for debugging\.)$/;
+
+/** dhcpd's start-up banner, which every message of it begins with. */
+const BANNER = /^(Internet Systems Consortium|Copyright|All rights reserved|For info, please visit|ldap_gssapi_principal|Config file:|Database file:|PID file:|$)/;
+
 function outputOf(result: ExecResult): string {
-  return `${result.stderr}\n${result.stdout}`.trim().split("\n").slice(-12).join("\n");
+  return `${result.stderr}\n${result.stdout}`
+    .split("\n")
+    .filter((line) => !BANNER.test(line.trim()) && !BUG_REPORT_ADVICE.test(line.trim()))
+    .slice(-12)
+    .join("\n");
 }
 
 /** dhcpd's own error, without its banner, naming the real config file instead of the candidate. */
 export function dhcpdMessage(result: ExecResult, candidate: string, configPath: string): string {
-  const banner = /^(Internet Systems Consortium|Copyright|All rights reserved|For info, please visit|ldap_gssapi_principal|Config file:|Database file:|PID file:|$)/;
   const lines = `${result.stderr}\n${result.stdout}`
     .split("\n")
-    .filter((line) => !banner.test(line.trim()))
+    .filter((line) => !BANNER.test(line.trim()))
     .map((line) => line.split(candidate).join(configPath));
   return lines.join("\n").trim() || `dhcpd -t exited with ${result.code} and said nothing`;
 }
