@@ -21,7 +21,7 @@ import {
 import type { IscEdit } from "./commit";
 import { peerSpecFor, type Side } from "./peerSpec";
 import type { IscMembership, IscRelationship } from "./schema";
-import { networkOf } from "./scopes";
+import { cidrOf, networkOf } from "./scopes";
 
 /** Marks a subnet this library copied to a partner, so that removing the membership can take it away again. */
 export const COPY_MARKER = "copied by pulumi-dhcp-failover";
@@ -206,9 +206,18 @@ export function leavePools(membership: IscMembership, side: Side, options: { poo
   };
 }
 
+/** A membership's removal: its pools leave on both servers; the copy on the partner goes unless partnerCopy is "keep". */
+export function membershipRemoval(membership: IscMembership): Record<Side, IscEdit> {
+  const pools = membership.pools ? { pools: membership.pools } : {};
+  return {
+    primary: leavePools(membership, "primary", { ...pools, removeCopy: false }),
+    secondary: leavePools(membership, "secondary", { ...pools, removeCopy: membership.partnerCopy === "delete" }),
+  };
+}
+
 /** Replaces the partner's declaration of a subnet (and its hosts) with the source's. */
 export function copySubnet(copy: SubnetCopy, from: string, to: string, peer: string): IscEdit {
-  const scope = `${copy.network}/${copy.netmask}`;
+  const scope = cidrOf(copy.network, copy.netmask);
   return {
     describe: `copy subnet ${scope} from ${from}`,
     apply(conf) {
@@ -217,7 +226,8 @@ export function copySubnet(copy: SubnetCopy, from: string, to: string, peer: str
       const result = putSubnet(conf, copy);
       if (wasOurs || !existing) markCopied(findSubnet(conf, copy.network, copy.netmask)!.subnet, from, peer);
       const hosts = [...result.hostsAdded, ...result.hostsReplaced];
-      return [`${to}: subnet ${scope} replaced by ${from}'s${hosts.length > 0 ? `, with host(s) ${hosts.join(", ")}` : ""}`];
+      const what = existing ? `replaced by ${from}'s` : `copied from ${from}, where it was missing`;
+      return [`${to}: subnet ${scope} ${what}${hosts.length > 0 ? `, with host(s) ${hosts.join(", ")}` : ""}`];
     },
   };
 }

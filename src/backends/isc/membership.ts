@@ -4,7 +4,7 @@ import type { Json, LiveObject, MembershipOps, ServerView } from "../backend";
 import type { IscEdit } from "./commit";
 import { extractSubnet, findSubnet, listPools, poolFailoverPeer } from "./conf";
 import { readConfigCached } from "./config";
-import { joinPools, leavePools } from "./edits";
+import { joinPools, leavePools, membershipRemoval } from "./edits";
 import { SIDES, type Side } from "./peerSpec";
 import { applyToBoth } from "./relationship";
 import type { IscMembership } from "./schema";
@@ -96,9 +96,6 @@ export const iscMembershipOps: MembershipOps<IscMembership> = {
     return join(ctx, next, before);
   },
   async delete(ctx, m) {
-    await applyToBoth(ctx, m.relationship, {
-      primary: leavePools(m, "primary", { ...(m.pools ? { pools: m.pools } : {}), removeCopy: false }),
-      secondary: leavePools(m, "secondary", { ...(m.pools ? { pools: m.pools } : {}), removeCopy: m.partnerCopy === "delete" }),
-    });
+    await applyToBoth(ctx, m.relationship, membershipRemoval(m));
   },
 };

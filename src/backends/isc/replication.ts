@@ -1,35 +1,22 @@
 import type { OperationContext } from "../../provider/context";
 import type { ReplicationOps, ScopeSync } from "../backend";
 import { submitEdit } from "./commit";
-import { compareSubnets, extractSubnet, findFailoverPeers, findSubnet, listPoolPeers, readFailoverPeer, type Conf } from "./conf";
+import { compareSubnets, extractSubnet, findSubnet } from "./conf";
 import { readConfigCached } from "./config";
 import { copySubnet } from "./edits";
 import { SIDES } from "./peerSpec";
 import type { IscReplication, IscServer } from "./schema";
-import { cidrOf, networkOf } from "./scopes";
+import { networkOf, replicationScopes } from "./scopes";
 
 function servers(spec: IscReplication): { source: IscServer; partner: IscServer } {
   const side = SIDES.find((s) => spec.relationship[s].name === spec.source)!;
   return { source: spec.relationship[side], partner: spec.relationship[side === "primary" ? "secondary" : "primary"] };
 }
 
-/** The subnets to copy: the named ones, the relationship's failover subnets, or every failover subnet shared with the partner. */
-function scopesOf(conf: Conf, spec: IscReplication, partner: IscServer): string[] {
-  if (spec.level === "scope") return spec.scopes ?? [];
-  const peers =
-    spec.level === "relationship"
-      ? new Set([spec.relationship.name])
-      : new Set(findFailoverPeers(conf).filter((p) => readFailoverPeer(p.block).settings.peerAddress === partner.address).map((p) => p.name));
-  const scopes = listPoolPeers(conf)
-    .filter((pool) => pool.peer !== null && peers.has(pool.peer) && pool.subnet !== null)
-    .map((pool) => cidrOf(pool.subnet!.network, pool.subnet!.netmask));
-  return [...new Set(scopes)];
-}
-
 async function compare(ctx: OperationContext, spec: IscReplication): Promise<ScopeSync> {
   const { source, partner } = servers(spec);
   const [from, to] = await Promise.all([readConfigCached(ctx, source), readConfigCached(ctx, partner)]);
-  const scopes = scopesOf(from.conf, spec, partner).map((scope) => {
+  const scopes = replicationScopes(from.conf, spec, partner.address).map((scope) => {
     const { network, netmask } = networkOf(scope);
     if (!findSubnet(from.conf, network, netmask)) {
       return { scope, inSync: false, differences: [`subnet ${scope} is not declared on ${source.name}, the source`] };
@@ -48,7 +35,7 @@ export const iscReplicationOps: ReplicationOps<IscReplication> = {
   async replicate(ctx, spec) {
     const { source, partner } = servers(spec);
     const from = await readConfigCached(ctx, source);
-    const scopes = scopesOf(from.conf, spec, partner);
+    const scopes = replicationScopes(from.conf, spec, partner.address);
     const outcomes = await Promise.all(
       scopes.map((scope) => {
         const { network, netmask } = networkOf(scope);
