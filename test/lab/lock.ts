@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { lockPath, runLockPath } from "./paths.ts";
 import { isAlive } from "./pids.ts";
@@ -17,16 +17,20 @@ function holder(path: string): number | null {
 
 function tryLock(path: string): boolean {
   mkdirSync(dirname(path), { recursive: true });
+  // The pid is written first and the lock appears with it in one step (link fails if it exists), so no
+  // other process ever sees an empty lock file and takes it for a dead holder's.
+  const candidate = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  writeFileSync(candidate, `${process.pid}\n`);
   try {
-    const fd = openSync(path, "wx");
-    writeSync(fd, `${process.pid}\n`);
-    closeSync(fd);
+    linkSync(candidate, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const pid = holder(path);
     if (pid === null || !isAlive(pid)) rmSync(path, { force: true });
     return false;
+  } finally {
+    rmSync(candidate, { force: true });
   }
 }
 
