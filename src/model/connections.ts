@@ -38,7 +38,7 @@ export const localPowerShell = z.strictObject({
   computerName: hostname,
 });
 
-/** PowerShell over SSH: a Windows OpenSSH server running powershell -NoProfile -NonInteractive -EncodedCommand. */
+/** PowerShell over SSH: one `powershell -NoProfile -NonInteractive -Command -` per server per run, through Windows OpenSSH. */
 export const powerShellOverSsh = z.strictObject({
   ssh: sshConnection,
   executable: z.string().min(1).default("powershell"),

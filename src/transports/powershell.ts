@@ -4,11 +4,9 @@ import { PowerShell } from "node-powershell";
 export interface PowerShellOutput {
   stdout: string;
   stderr: string;
-  /** The process's exit code when each script is its own process; null in a long-lived session. */
-  exitCode: number | null;
 }
 
-/** Runs script text on one server's PowerShell; transports know nothing of what the scripts do. */
+/** Runs script text in one server's long-lived PowerShell session; transports know nothing of what the scripts do. */
 export interface PowerShellRunner {
   run(scriptText: string, timeoutMs: number): Promise<PowerShellOutput>;
   close(): Promise<void> | void;
@@ -65,7 +63,7 @@ export class LocalPowerShellSession implements PowerShellRunner {
     });
     try {
       const result = await Promise.race([this.shell.invoke(oneLineInvocation(scriptText)), timeout]);
-      return { stdout: result.stdout?.toString("utf8") ?? "", stderr: result.stderr?.toString("utf8") ?? "", exitCode: null };
+      return { stdout: result.stdout?.toString("utf8") ?? "", stderr: result.stderr?.toString("utf8") ?? "" };
     } catch (error) {
       const reason = (error as Error).message || this.broken || "the process exited";
       throw new Error(

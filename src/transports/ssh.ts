@@ -179,6 +179,17 @@ export class SshSession {
     });
   }
 
+  /**
+   * Starts a command that lives as long as the caller keeps its channel (a remote shell session fed through
+   * stdin), for transports that frame their own requests and replies on it.
+   */
+  async openChannel(commandLine: string, argv: readonly string[]): Promise<ClientChannel> {
+    this.observer.executed?.(this.server, argv);
+    return new Promise<ClientChannel>((resolve, reject) => {
+      this.client.exec(commandLine, (error, stream) => (error ? reject(this.wrap(error, argv)) : resolve(stream)));
+    });
+  }
+
   private sftp(): Promise<SFTPWrapper> {
     this.sftpChannel ??= new Promise<SFTPWrapper>((resolve, reject) => {
       this.client.sftp((error, sftp) => (error ? reject(new Error(`${this.server}: cannot open SFTP: ${error.message}`)) : resolve(sftp)));

@@ -1,5 +1,6 @@
 // Runs PowerShell text against the emulated pair: one locked read-modify-write of the state per program, so
 // that concurrent sessions (several servers, several runs) see each other's changes whole.
+import { createInterface } from "node:readline";
 import { accountApi, type AccountApi } from "./accounts.ts";
 import { emulatorCommands } from "./cmdlets.ts";
 import { Interpreter, type Command } from "./interpreter.ts";
@@ -24,8 +25,13 @@ function formatOutput(values: Value[]): string {
     .join("");
 }
 
+/** Refuses a statement the session cannot outlive (one that would read its command stream): the session ends. */
+export class SessionEnd extends Refusal {}
+
 /** A session keeps its variables between programs (node-powershell sends one line at a time). */
 export class EmulatedSession {
+  /** Set once a program was refused with SessionEnd: the session must not read another one. */
+  ended = false;
   private readonly stateDir: string;
   private readonly interpreter: Interpreter;
   private commands = new Map<string, Command>();
@@ -57,11 +63,27 @@ export class EmulatedSession {
       });
       return { stdout: this.stdout, stderr: this.stderr, exitCode: 0 };
     } catch (error) {
+      if (error instanceof SessionEnd) this.ended = true;
       const message = error instanceof Refusal ? `winemu: refused: ${error.message}` : `winemu: ${(error as Error).message}`;
       return { stdout: this.stdout, stderr: `${this.stderr}${message}\n`, exitCode: 1 };
     } finally {
       this.commands = new Map();
       this.accounts = undefined;
     }
+  }
+}
+
+/**
+ * What `powershell -Command -` does with its stdin: runs each line as it arrives, in one session, writing
+ * each line's output and errors before reading the next; an error stops that line only. Ends with stdin,
+ * or with exit code 1 after a SessionEnd refusal.
+ */
+export async function serveLines(session: EmulatedSession): Promise<void> {
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (line.trim() === "") continue;
+    const output = await session.run(line);
+    process.stdout.write(output.stdout);
+    process.stderr.write(output.stderr);
+    if (session.ended) process.exit(1);
   }
 }

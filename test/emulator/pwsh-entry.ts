@@ -3,9 +3,8 @@
 // The state directory comes from WINEMU_STATE_DIR, or from the lab's description (.lab/lab.json).
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { EmulatedSession } from "./host.ts";
+import { EmulatedSession, SessionEnd, serveLines } from "./host.ts";
 
 function fail(message: string): never {
   process.stderr.write(`winemu: refused: ${message}\n`);
@@ -34,11 +33,8 @@ function stateDir(): string {
   }
 }
 
-const session = new EmulatedSession(stateDir(), () => fail("a session reading [Console]::In is not modelled"));
-const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-for await (const line of lines) {
-  if (line.trim() === "") continue;
-  const output = await session.run(line);
-  process.stdout.write(output.stdout);
-  process.stderr.write(output.stderr);
-}
+await serveLines(
+  new EmulatedSession(stateDir(), () => {
+    throw new SessionEnd("a statement reading [Console]::In is not modelled: stdin holds the session's commands");
+  }),
+);

@@ -1,8 +1,8 @@
-// sshd's forced command for the lab's `winemu` key: stands in for Windows OpenSSH running
-// `powershell -NoProfile -NonInteractive -EncodedCommand <base64 UTF-16LE>`, with the script's stdin.
+// sshd's forced command for the lab's `winemu` key: stands in for Windows OpenSSH running one long-lived
+// `powershell -NoProfile -NonInteractive -Command -` that reads its statements from the channel's stdin, one
+// per line, until stdin ends (the SSH transport's session protocol).
 // Usage: node ssh-entry.ts --state <dir>   (SSH_ORIGINAL_COMMAND holds what the client asked to run)
-import { readFileSync } from "node:fs";
-import { EmulatedSession } from "./host.ts";
+import { EmulatedSession, SessionEnd, serveLines } from "./host.ts";
 
 function fail(message: string): never {
   process.stderr.write(`winemu: refused: ${message}\n`);
@@ -14,27 +14,26 @@ const stateDir = stateIndex >= 0 ? process.argv[stateIndex + 1] : undefined;
 if (!stateDir) fail("usage: ssh-entry.ts --state <dir>");
 
 const requested = process.env.SSH_ORIGINAL_COMMAND ?? "";
-const words = requested.trim().split(/\s+/);
-const [executable, ...options] = words;
+const [executable, ...options] = requested.trim().split(/\s+/);
 if (!executable || !/^(powershell|pwsh)(\.exe)?$/i.test(executable.split(/[\\/]/).pop() ?? "")) {
   fail(`this key may only run powershell, not ${JSON.stringify(requested.slice(0, 80))}`);
 }
-let encoded: string | undefined;
+const expected = "expected -NoProfile -NonInteractive -Command -";
+let readsStdin = false;
 for (let i = 0; i < options.length; i++) {
   const option = options[i]!;
   if (/^-(NoProfile|NonInteractive|NoLogo)$/i.test(option)) continue;
-  if (/^-(EncodedCommand|enc|e|ec)$/i.test(option) && options[i + 1] !== undefined && i + 2 === options.length) {
-    encoded = options[i + 1];
+  if (/^-(Command|c)$/i.test(option) && options[i + 1] === "-" && i + 2 === options.length) {
+    readsStdin = true;
     break;
   }
-  fail(`the option ${JSON.stringify(option)} is not modelled (expected -NoProfile -NonInteractive -EncodedCommand <base64>)`);
+  fail(`the option ${JSON.stringify(option)} is not modelled (${expected})`);
 }
-if (encoded === undefined || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) fail("expected -EncodedCommand with base64 text");
+if (!readsStdin) fail(`only a session reading its commands from stdin is modelled (${expected})`);
 
-const script = Buffer.from(encoded, "base64").toString("utf16le");
-let stdinText: string | undefined;
-const session = new EmulatedSession(stateDir, () => (stdinText ??= readFileSync(0, "utf8")));
-const output = await session.run(script);
-process.stdout.write(output.stdout);
-process.stderr.write(output.stderr);
-process.exitCode = output.exitCode;
+// The channel's stdin is the session's command stream: a statement reading [Console]::In would eat the next commands.
+await serveLines(
+  new EmulatedSession(stateDir, () => {
+    throw new SessionEnd("a statement reading [Console]::In is not modelled: stdin holds the session's commands");
+  }),
+);

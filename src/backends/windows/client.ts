@@ -27,9 +27,12 @@ function runnerFor(ctx: OperationContext, server: WindowsServer): Promise<PowerS
     });
   }
   const { ssh, executable } = connection.overSsh;
-  return ctx.connections.get(powerShellOverSshKey(ssh, executable), async () => {
+  return ctx.connections.get(powerShellOverSshKey(ssh, executable, server.computerName), async () => {
     ctx.metrics.count("windows.session", server.name, "ssh");
-    return PowerShellOverSsh.connect(ssh, executable, server.name);
+    return PowerShellOverSsh.connect(ssh, executable, server.name, {
+      connected: (label) => ctx.metrics.count("ssh.connect", label),
+      executed: (label, argv) => ctx.metrics.count("ssh.exec", label, argv.join(" ")),
+    });
   });
 }
 
@@ -89,7 +92,7 @@ export async function runScript<T extends z.ZodType>(
   const parsed = envelope(result).safeParse(lastJsonLine(output.stdout));
   if (!parsed.success) {
     throw new Error(
-      `${where}: ${generated.cmdlet} returned no result this library understands (exit ${String(output.exitCode)}). ` +
+      `${where}: ${generated.cmdlet} returned no result this library understands. ` +
         `Output: ${excerpt(output.stdout)} Errors: ${excerpt(output.stderr)}. Check that the DhcpServer module is installed (RSAT-DHCP) on the machine that runs PowerShell.`,
     );
   }

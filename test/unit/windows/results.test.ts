@@ -20,7 +20,7 @@ function contextPrinting(executable: string, stdout: string, stderr = "") {
   void ctx.connections.get(localPowerShellKey(executable, "dhcp1"), async () => ({
     run: async (text: string): Promise<PowerShellOutput> => {
       scripts.push(text);
-      return { stdout, stderr, exitCode: null };
+      return { stdout, stderr };
     },
     close: () => undefined,
   }));
@@ -60,7 +60,7 @@ describe("script results", () => {
     const { ctx, done, scripts, server } = contextPrinting("pwsh-garbage", "Get-DhcpServerv4Failover : The term is not recognized", "CommandNotFoundException");
     try {
       await expect(runScript(ctx, server, "readServer", {}, serverRead)).rejects.toThrow(
-        /dhcp1 \(dhcp1\): Get-DhcpServerv4Failover returned no result this library understands .*The term is not recognized.*CommandNotFoundException.*RSAT-DHCP/,
+        /dhcp1 \(dhcp1\): Get-DhcpServerv4Failover returned no result this library understands\. Output: .*The term is not recognized.*CommandNotFoundException.*RSAT-DHCP/,
       );
       expect(scripts).toHaveLength(1);
     } finally {

@@ -5,7 +5,7 @@ import { addFailoverInput } from "../../../src/backends/windows/plan";
 import { windowsTarget } from "../../../src/backends/windows/schema";
 import { SCRIPT_KINDS, script, type ScriptKind } from "../../../src/backends/windows/scripts";
 import { oneLineInvocation } from "../../../src/transports/powershell";
-import { SSH_BOOTSTRAP } from "../../../src/transports/powershellOverSsh";
+import { framedRequest } from "../../../src/transports/powershellOverSsh";
 import { powerShellParser, syntaxError } from "../../emulator/parser.ts";
 
 type Parser = Awaited<ReturnType<typeof powerShellParser>>;
@@ -109,7 +109,20 @@ describe("generated PowerShell", () => {
     );
   });
 
-  it("sends a fixed bootstrap over SSH that parses", () => {
-    expect(() => shape(SSH_BOOTSTRAP)).not.toThrow();
+  it("frames scripts for the SSH session as three lines of fixed shape, whatever the script holds", () => {
+    const lines = (text: string) => {
+      expect(text.endsWith("\n")).toBe(true);
+      return text.slice(0, -1).split("\n");
+    };
+    const fixed = lines(framedRequest("x", "0".repeat(32)).text).map(shape);
+    expect(fixed).toHaveLength(3);
+    fc.assert(
+      fc.property(fc.constantFrom(...SCRIPT_KINDS), hostile, fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => Buffer.from(bytes).toString("hex")), (kind, s, nonce) => {
+        const request = framedRequest(script(kind, inputFor(kind, s, 1)).text, nonce);
+        expect(lines(request.text).map(shape)).toEqual(fixed);
+        expect(lines(request.text)[1]).not.toContain(nonce);
+      }),
+      { numRuns: 50 },
+    );
   });
 });
