@@ -22,6 +22,8 @@ export class HttpTransportError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    /** The request went out on a kept-alive connection that an earlier request had opened. */
+    readonly reusedSocket = false,
   ) {
     super(message);
     this.name = "HttpTransportError";
@@ -44,7 +46,18 @@ export class JsonHttpClient {
     this.agent = this.secure ? new https.Agent({ keepAlive: true, maxSockets: 4, ...(caCert ? { ca: caCert } : {}) }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
   }
 
-  post(request: JsonPost): Promise<HttpAnswer> {
+  async post(request: JsonPost): Promise<HttpAnswer> {
+    try {
+      return await this.postOnce(request);
+    } catch (error) {
+      // Kea closes a kept-alive connection after its idle timeout; a request written to it just then never
+      // reached the server (Node's documented case for one retry), so it is sent again on a new connection.
+      if (error instanceof HttpTransportError && error.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE")) return this.postOnce(request);
+      throw error;
+    }
+  }
+
+  private postOnce(request: JsonPost): Promise<HttpAnswer> {
     const target = new URL(request.url);
     const payload = Buffer.from(JSON.stringify(request.body), "utf8");
     const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": payload.length, accept: "application/json" };
@@ -65,12 +78,12 @@ export class JsonHttpClient {
           chunks.push(chunk);
         });
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", (error) => reject(describe(error, target, request.timeoutMs)));
+        res.on("error", (error) => reject(describe(error, target, request.timeoutMs, false)));
       });
       req.setTimeout(request.timeoutMs, () => {
         req.destroy(new HttpTransportError(`no answer from ${target.origin} within ${Math.round(request.timeoutMs / 1000)} s`, "ETIMEDOUT"));
       });
-      req.on("error", (error) => reject(describe(error, target, request.timeoutMs)));
+      req.on("error", (error) => reject(describe(error, target, request.timeoutMs, req.reusedSocket)));
       req.end(payload);
     });
   }
@@ -80,9 +93,13 @@ export class JsonHttpClient {
   }
 }
 
-function describe(error: Error & { code?: string }, target: URL, timeoutMs: number): HttpTransportError {
+function describe(error: Error & { code?: string }, target: URL, timeoutMs: number, reusedSocket: boolean): HttpTransportError {
   if (error instanceof HttpTransportError) return error;
-  const where = target.origin;
+  const described = describeCode(error, target.origin, timeoutMs);
+  return new HttpTransportError(described.message, described.code, reusedSocket);
+}
+
+function describeCode(error: Error & { code?: string }, where: string, timeoutMs: number): HttpTransportError {
   switch (error.code) {
     case "ECONNREFUSED":
       return new HttpTransportError(`${where} refused the connection: is the service running and listening there?`, error.code);

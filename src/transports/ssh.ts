@@ -35,6 +35,12 @@ export function fingerprintOf(hostKey: Buffer): string {
   return `SHA256:${createHash("sha256").update(hostKey).digest("base64").replace(/=+$/, "")}`;
 }
 
+/** The key's algorithm, the first string of its SSH wire-format blob ("ssh-ed25519", "ssh-rsa"...). */
+function keyType(hostKey: Buffer): string {
+  const length = hostKey.length >= 4 ? hostKey.readUInt32BE(0) : 0;
+  return length > 0 && length <= 64 && hostKey.length >= 4 + length ? hostKey.subarray(4, 4 + length).toString("latin1") : "unknown-type";
+}
+
 function sameFingerprint(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -64,7 +70,7 @@ export class SshSession {
   static async connect(connection: SshConnection, server: string, observer: SshObserver = {}): Promise<SshSession> {
     const endpoint = `${connection.username}@${connection.host}:${connection.port}`;
     const client = new Client();
-    let presented: string | undefined;
+    let presented: { type: string; fingerprint: string } | undefined;
     const config: ConnectConfig = {
       host: connection.host,
       port: connection.port,
@@ -72,8 +78,8 @@ export class SshSession {
       readyTimeout: connection.connectTimeoutSeconds * 1000,
       keepaliveInterval: 15_000,
       hostVerifier: (key: Buffer) => {
-        presented = fingerprintOf(key);
-        return sameFingerprint(presented, connection.hostKeySha256);
+        presented = { type: keyType(key), fingerprint: fingerprintOf(key) };
+        return sameFingerprint(presented.fingerprint, connection.hostKeySha256);
       },
     };
     if (connection.privateKey !== undefined) config.privateKey = connection.privateKey;
@@ -94,12 +100,13 @@ export class SshSession {
     await new Promise<void>((resolve, reject) => {
       client.once("ready", () => resolve());
       client.once("error", (error: Error & { level?: string }) => {
-        if (presented !== undefined && !sameFingerprint(presented, connection.hostKeySha256)) {
+        if (presented !== undefined && !sameFingerprint(presented.fingerprint, connection.hostKeySha256)) {
           reject(
             new Error(
-              `${server} (${endpoint}): refused the connection because the server's host key is ${presented}, ` +
-                `but the program pins ${connection.hostKeySha256}. If the server's key changed on purpose, ` +
-                `verify the new fingerprint out of band and update hostKeySha256.`,
+              `${server} (${endpoint}): refused the connection because the server's ${presented.type} host key is ${presented.fingerprint}, ` +
+                `but the program pins ${connection.hostKeySha256} (hostKeySha256). If the server's key changed on purpose, ` +
+                `check the new fingerprint on the server itself (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on its console) ` +
+                `and update hostKeySha256; otherwise do not connect: another machine may be answering in its place.`,
             ),
           );
         } else if (error.level === "client-authentication") {
@@ -108,7 +115,17 @@ export class SshSession {
           reject(new Error(`${server} (${endpoint}): cannot connect over SSH: ${error.message}`));
         }
       });
-      client.connect(config);
+      try {
+        client.connect(config);
+      } catch (error) {
+        // ssh2 parses the key before connecting: an encrypted key without (or with a wrong) passphrase fails here.
+        reject(
+          new Error(
+            `${server} (${endpoint}): cannot use the SSH private key: ${(error as Error).message}. ` +
+              `Give the key's passphrase (a secret) as passphrase if it is encrypted, and check that privateKey holds the whole key text.`,
+          ),
+        );
+      }
     });
     observer.connected?.(server);
     return new SshSession(client, server, endpoint, observer);
