@@ -26,12 +26,18 @@ function tryLock(path: string): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    // Only a holder known to be dead is taken over; a lock that vanished meanwhile is simply tried again.
     const pid = holder(path);
-    if (pid === null || !isAlive(pid)) rmSync(path, { force: true });
+    if (pid !== null && !isAlive(pid)) releaseIfHeldBy(path, pid);
     return false;
   } finally {
     rmSync(candidate, { force: true });
   }
+}
+
+/** Removes the lock only while `pid` holds it: a release must never free a lock another process took since. */
+function releaseIfHeldBy(path: string, pid: number): void {
+  if (holder(path) === pid) rmSync(path, { force: true });
 }
 
 async function acquire(path: string, what: string, timeoutMs: number): Promise<() => void> {
@@ -42,7 +48,7 @@ async function acquire(path: string, what: string, timeoutMs: number): Promise<(
     }
     await sleep(200);
   }
-  return () => rmSync(path, { force: true });
+  return () => releaseIfHeldBy(path, process.pid);
 }
 
 /** One lab-changing operation (up, down, reset) at a time. */
