@@ -14,6 +14,7 @@ import { done, type FailoverRecord } from "./results";
 import { windowsRelationshipTarget, windowsTarget, type WindowsFailover, type WindowsRelationship, type WindowsTarget } from "./schema";
 import { findRelationship, forget, liveStatus, readPair, statusOf, type PairRead } from "./state";
 import { removeRelationship } from "./teardown";
+import { MODE_CHANGE_SINCE, olderThan, versionText } from "./version";
 
 /**
  * Windows refuses a 32nd relationship on a server (ERROR_DHCP_FO_MAX_RELATIONSHIPS). A same-name relationship
@@ -86,8 +87,29 @@ function limitFailures(spec: WindowsTarget, pair: PairRead): CheckFailure[] {
   return failures;
 }
 
+/**
+ * A mode change in place needs Windows Server 2012 R2 on both servers (the change reaches the partner); the
+ * emulator, like Windows, refuses it only on the server it runs on, after other writes may have happened.
+ * A record paired with another partner is about to be replaced, and replacing needs no mode change.
+ */
+export function modeChangeFailures(spec: WindowsTarget, pair: PairRead): CheckFailure[] {
+  const found = records(pair, spec.name);
+  const side = SIDES.find((s) => found[s] !== undefined && found[s].partnerServer.toLowerCase() === spec[otherSide(s)].computerName.toLowerCase());
+  if (side === undefined) return [];
+  const live = actualView(spec, side, found[side]!).mode;
+  if (live === spec.windows.mode) return [];
+  return SIDES.filter((s) => olderThan(pair[s].version, MODE_CHANGE_SINCE)).map((s) => ({
+    property: "windows.mode",
+    reason:
+      `changing "${spec.name}" from ${live} to ${spec.windows.mode} in place needs Windows Server 2012 R2 (${versionText(MODE_CHANGE_SINCE)}) or later on both servers ` +
+      `(Set-DhcpServerv4Failover -Mode), but ${spec[s].name} (${spec[s].computerName}) runs ${versionText(pair[s].version)}: ` +
+      `upgrade it, keep windows.mode ${live}, or give the relationship a new name (a replacement creates it with the new mode)`,
+  }));
+}
+
 async function checkLive(ctx: OperationContext, spec: WindowsRelationship): Promise<CheckFailure[]> {
-  return limitFailures(spec, await readPair(ctx, spec));
+  const pair = await readPair(ctx, spec);
+  return [...limitFailures(spec, pair), ...modeChangeFailures(spec, pair)];
 }
 
 async function create(ctx: OperationContext, spec: WindowsRelationship, options: { adopt: boolean }): Promise<LiveObject<WindowsRelationship>> {
@@ -109,6 +131,8 @@ async function update(ctx: OperationContext, _old: WindowsRelationship, next: Wi
   let pair = await readPair(ctx, next);
   let secretChanged = info.changedSecrets.includes("windows.sharedSecret");
   const wanted = (side: Side) => expectedView(next.windows, next[otherSide(side)].computerName);
+  const refused = modeChangeFailures(next, pair);
+  if (refused.length > 0) throw new Error(`${refused.map((f) => `${f.property}: ${f.reason}`).join("; ")}. Nothing was changed.`);
 
   // A mode change makes the server it runs on the active one in hot standby: run it where the program wants the active role.
   const first = records(pair, next.name);

@@ -11,18 +11,11 @@ import { scopeConfigList, scopeIdList, type ServerRead } from "./results";
 import type { WindowsReplication, WindowsServer } from "./schema";
 import { findRelationship, forget, readServer } from "./state";
 import { compareScopes } from "./sync";
+import { olderThan, versionText } from "./version";
 
 function sides(spec: WindowsReplication): { source: Side; partner: Side } {
   const source: Side = spec.relationship.primary.name === spec.source ? "primary" : "secondary";
   return { source, partner: otherSide(source) };
-}
-
-function versionText(read: ServerRead): string {
-  return `${read.version.major}.${read.version.minor}`;
-}
-
-function older(a: ServerRead, b: ServerRead): boolean {
-  return a.version.major < b.version.major || (a.version.major === b.version.major && a.version.minor < b.version.minor);
 }
 
 /** The scopes a run covers on this relationship (server level covers more, on other partners too). */
@@ -50,9 +43,9 @@ async function replicate(ctx: OperationContext, spec: WindowsReplication): Promi
   const to: WindowsServer = spec.relationship[partner];
   const [sourceRead, partnerRead] = await Promise.all([readServer(ctx, from), readServer(ctx, to)]);
   const warnings: string[] = [];
-  if (older(sourceRead, partnerRead)) {
+  if (olderThan(sourceRead.version, partnerRead.version)) {
     warnings.push(
-      `${from.name} runs an older Windows (${versionText(sourceRead)}) than its partner ${to.name} (${versionText(partnerRead)}): ` +
+      `${from.name} runs an older Windows (${versionText(sourceRead.version)}) than its partner ${to.name} (${versionText(partnerRead.version)}): ` +
         `replicate from the newer server so that settings the older one does not know are not lost; set source to "${to.name}"`,
     );
   }
