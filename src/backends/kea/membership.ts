@@ -74,7 +74,7 @@ async function read(ctx: OperationContext, spec: KeaMembership): Promise<LiveObj
       return { server: peer.name, expected: expected as Json, actual: memberView(actual, version) };
     }),
   );
-  const status = await readStates(watchPeers(ctx, spec.relationship.mode, spec.relationship.peers));
+  const status = await readStates(watchPeers(ctx, spec.relationship.mode, spec.relationship.peers), false);
   return { views, live: source ? spec : undefined, status, warnings };
 }
 

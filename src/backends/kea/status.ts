@@ -80,12 +80,15 @@ export interface Watched {
   expected: string;
 }
 
-/** Reads every peer's state once (fresh, not from the run's cache). */
-export async function readStates(peers: readonly Watched[]): Promise<FailoverStatus> {
+/**
+ * Reads every peer's state once: fresh (waits after a change), or from the run's cache, which our writes
+ * invalidate (reads for a diff: N resources of a relationship then cost one status-get per server).
+ */
+export async function readStates(peers: readonly Watched[], fresh = true): Promise<FailoverStatus> {
   const entries = await Promise.all(
     peers.map(async (peer): Promise<[string, ServerStatus]> => {
       try {
-        return [peer.name, serverStatus(await peer.server.call("status-get"), peer.name)];
+        return [peer.name, serverStatus(fresh ? await peer.server.call("status-get") : await peer.server.status(), peer.name)];
       } catch (error) {
         return [peer.name, { state: "unknown", error: (error as Error).message }];
       }
