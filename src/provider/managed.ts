@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Json, LiveObject, ManagedOps } from "../backends/backend";
 import { PartialChangeError } from "../backends/errors";
 import { backendFor, isVendor, type AnyBackend } from "../backends/registry";
+import { withoutDefaults } from "../model/defaults";
 import { secretValues, splitSecrets, type SecretMap } from "../model/secrets";
 import { STATE_VERSION } from "../model/state";
 import { containsUnknown } from "../model/unknown";
@@ -182,7 +183,8 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
         // program changes it; whether the server still uses one shows in the backend's views.
         const hashes = outs.secretHashes as Record<string, string>;
         for (const [path, hash] of Object.entries(state.secretHashes)) if (!(path in hashes)) hashes[path] = hash;
-        const { spec: publicSpec, secrets } = storeSecrets(liveSpec);
+        // Inputs as a program would write them (no defaults), so that the next preview shows only real differences.
+        const { spec: publicSpec, secrets } = storeSecrets(withoutDefaults(kind.schema(backend), liveSpec));
         return { id, props: outs, inputs: plainJson({ ...publicSpec, secrets }) as Inputs };
       });
     },
