@@ -192,6 +192,23 @@ describe("sshd", () => {
     }
   });
 
+  test("lets the unprivileged user in with the admin key, as a user who is not root and may not write the ISC configs", async () => {
+    const ssh = await connectSsh("admin", { info: { ...info, ssh: { ...info.ssh, username: info.ssh.unprivilegedUsername } } });
+    try {
+      const id = await sshExec(ssh, "id -un; id -u");
+      expect(id.exitCode).toBe(0);
+      const [name, uid] = id.stdout.trim().split("\n");
+      expect(name).toBe(info.ssh.unprivilegedUsername);
+      expect(Number(uid)).toBeGreaterThan(0);
+      for (const server of info.isc.servers) {
+        const access = await sshExec(ssh, `test -r ${server.configPath} && ! test -w ${server.configPath} && ! test -w $(dirname ${server.configPath}) && echo read-only`);
+        expect(access.stdout.trim()).toBe("read-only");
+      }
+    } finally {
+      ssh.end();
+    }
+  });
+
   test("refuses a key it does not know", async () => {
     const stranger = utils.generateKeyPairSync("ed25519");
     await expect(connectSsh("admin", { privateKey: stranger.private })).rejects.toThrow(/authentication methods failed/);

@@ -73,7 +73,8 @@ export async function createLabFiles(repoRoot: string, labDir: string): Promise<
   writeCtlScripts(labDir);
   writeFileSync(files.config, renderSshdConfig(info));
   writeFileSync(files.authorizedKeys, renderAuthorizedKeys(info, publicKeyLine(files.adminKey), publicKeyLine(files.winemuKey)));
-  chmodSync(files.authorizedKeys, 0o600);
+  // sshd reads it as the user logging in, and the unprivileged user must read it too: it holds only public keys.
+  chmodSync(files.authorizedKeys, 0o644);
   mkdirSync(info.winemu.stateDir, { recursive: true });
   writeLabInfo(info);
   return info;

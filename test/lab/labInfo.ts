@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { labInfoPath } from "./paths.ts";
+import { labUser } from "./topology.ts";
 
 /** The one description of a running lab (.lab/lab.json): everything tests need to reach the servers. */
 
@@ -58,6 +59,8 @@ export const LabInfoSchema = z.object({
     host: ipv4,
     port: z.number().int(),
     username: z.string(),
+    /** A user without privileges (not root, in no group but its own) who logs in with the admin key too; absent in a lab.json from before it existed. */
+    unprivilegedUsername: z.string().default(labUser.name),
     /** OpenSSH format, "SHA256:" + unpadded base64 of the host key blob's SHA-256. */
     hostKeySha256: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/),
     keys: z.object({ admin: path, winemu: path }),

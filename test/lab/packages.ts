@@ -10,6 +10,8 @@ export const requiredPackages = [
   "openssh-server",
   "busybox",
   "iproute2",
+  // The permissions tests show a restart through sudo being refused to the lab's unprivileged user.
+  "sudo",
 ];
 
 const policyPath = "/usr/sbin/policy-rc.d";

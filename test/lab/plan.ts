@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { IscServerInfo, KeaServerInfo, LabInfo } from "./labInfo.ts";
 import { sshdFiles } from "./sshdConfig.ts";
-import { iscExtraSubnets, iscPair, keaAgentPort, keaPair, omapiPort, serverInterface, sshHost, cidr } from "./topology.ts";
+import { iscExtraSubnets, iscPair, keaAgentPort, keaPair, labUser, omapiPort, serverInterface, sshHost, cidr } from "./topology.ts";
 import type { ServerPlan } from "./topology.ts";
 
 /** Turns the fixed topology plus this lab's generated secrets into the lab's description (lab.json). */
@@ -86,6 +86,7 @@ export function planLab(inputs: PlanInputs): LabInfo {
       host: sshHost,
       port: inputs.sshPort,
       username: "root",
+      unprivilegedUsername: labUser.name,
       hostKeySha256: inputs.hostKeySha256,
       keys: { admin: files.adminKey, winemu: files.winemuKey },
     },

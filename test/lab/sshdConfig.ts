@@ -14,6 +14,8 @@ export function sshdFiles(labDir: string) {
     log: join(dir, "sshd.log"),
     adminKey: join(dir, "admin_ed25519"),
     winemuKey: join(dir, "winemu_ed25519"),
+    /** The unprivileged user's home: it exists so that sshd can chdir there, and goes with the lab. */
+    userHome: join(dir, "home"),
     /** Present when the lab created /run/sshd, so that down removes only what the lab made. */
     createdRunDirMarker: join(dir, "created-run-sshd"),
   };
@@ -27,7 +29,7 @@ ListenAddress ${info.ssh.host}
 HostKey ${files.hostKey}
 PidFile ${files.pid}
 AuthorizedKeysFile ${files.authorizedKeys}
-AllowUsers ${info.ssh.username}
+AllowUsers ${info.ssh.username} ${info.ssh.unprivilegedUsername}
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
 PasswordAuthentication no
@@ -47,7 +49,7 @@ export function winemuCommand(info: LabInfo): string {
 }
 
 export function renderAuthorizedKeys(info: LabInfo, adminPublicKey: string, winemuPublicKey: string): string {
-  return `# admin: a root shell for the ISC backend (SFTP, dhcpd -t, omshell, dhcpd-ctl).
+  return `# admin: a root shell for the ISC backend (SFTP, dhcpd -t, omshell, dhcpd-ctl); it also logs in as ${info.ssh.unprivilegedUsername}, who may do none of that.
 ${adminPublicKey}
 # winemu: may only run the Windows DHCP emulator, which reads SSH_ORIGINAL_COMMAND.
 command="${winemuCommand(info)}",no-port-forwarding,no-agent-forwarding,no-X11-forwarding ${winemuPublicKey}

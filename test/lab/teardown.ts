@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { clearLabDir } from "./labFiles.ts";
+import { labUserLeftover, removeLabUser } from "./labUser.ts";
 import { destroyNetwork, namespacePids } from "./network.ts";
 import { lastRunLogsDir } from "./paths.ts";
 import { commandLine, descendants, findProcesses, terminateAll } from "./pids.ts";
@@ -49,6 +50,8 @@ function keepLogs(labDir: string): void {
 
 export async function teardown(labDir: string): Promise<void> {
   await stopProcesses(labDir);
+  // After its sshd sessions are gone: userdel refuses a user with running processes.
+  await removeLabUser();
   await destroyNetwork();
   const marker = sshdFiles(labDir).createdRunDirMarker;
   if (existsSync(marker)) rmSync("/run/sshd", { recursive: true, force: true });
@@ -59,5 +62,5 @@ export async function teardown(labDir: string): Promise<void> {
 }
 
 export function describeLeftovers(labDir: string): string[] {
-  return labProcesses(labDir).map((pid) => `${pid} ${basename(commandLine(pid)[0] ?? "?")}`);
+  return [...labProcesses(labDir).map((pid) => `${pid} ${basename(commandLine(pid)[0] ?? "?")}`), ...labUserLeftover()];
 }

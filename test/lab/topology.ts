@@ -74,6 +74,11 @@ export const iscExtraSubnets = ["10.231.11.0/24", "10.231.12.0/24"] as const;
 export const omapiPort = 7911;
 export const keaAgentPort = 8000;
 export const sshHost = "127.0.0.1";
+/**
+ * An unprivileged system user the lab creates (and down removes), who logs in with the admin key: root
+ * passes every permission check, so permission failures can only be shown as another user.
+ */
+export const labUser = { name: "pdf-lab-user", comment: "pulumi-dhcp-failover lab user, removed by lab down" } as const;
 /** The first port tried for the lab's sshd; the next free one is used if it is taken. */
 export const sshPortFirst = 2222;
 export const sshPortLast = 2299;

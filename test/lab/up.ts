@@ -1,12 +1,14 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createLabFiles } from "./labFiles.ts";
 import { readLabInfo } from "./labInfo.ts";
 import type { LabInfo } from "./labInfo.ts";
 import { withLabLock } from "./lock.ts";
 import { createNetwork, networkState } from "./network.ts";
 import { ensurePackages } from "./packages.ts";
+import { ensureLabUser } from "./labUser.ts";
 import { labDir, labInfoPath, repoRoot } from "./paths.ts";
 import { allServices, startServices } from "./services.ts";
+import { sshdFiles } from "./sshdConfig.ts";
 import { assertCanRunLab } from "./preconditions.ts";
 import { teardown } from "./teardown.ts";
 
@@ -15,11 +17,21 @@ export interface LabCommandOptions {
   log?: (line: string) => void;
 }
 
+/** Whether the running sshd lets the unprivileged user in: a lab from before that user existed must be rebuilt. */
+function sshdAllowsLabUser(info: LabInfo): boolean {
+  try {
+    return readFileSync(sshdFiles(info.labDir).config, "utf8").includes(`AllowUsers ${info.ssh.username} ${info.ssh.unprivilegedUsername}\n`);
+  } catch {
+    return false;
+  }
+}
+
 /** lab.json of a lab whose network is complete, or null when the lab must be built from nothing. */
 function existingLab(complete: boolean): LabInfo | null {
   if (!complete || !existsSync(labInfoPath)) return null;
   try {
-    return readLabInfo();
+    const info = readLabInfo();
+    return sshdAllowsLabUser(info) ? info : null;
   } catch {
     return null;
   }
@@ -47,6 +59,7 @@ export async function labUp(options: LabCommandOptions = {}): Promise<LabInfo> {
       log("creating the network");
       await createNetwork();
     }
+    await ensureLabUser(info.labDir);
     log(fresh ? "starting servers and sshd" : "the lab exists: checking its servers and sshd, starting any that stopped");
     try {
       await startServices(allServices(info));
