@@ -40,12 +40,15 @@ export function framedReply(buffer: string, begin: string, end: string): { reply
 /** What follows the line `line` in `buffer`, or all of it when that line is not there. */
 function afterLine(buffer: string, line: string): string {
   const at = lineIndex(buffer, line);
-  return at < 0 ? buffer : buffer.slice(buffer.indexOf("\n", at) + 1);
+  if (at < 0) return buffer;
+  const next = buffer.indexOf("\n", at);
+  return next < 0 ? "" : buffer.slice(next + 1);
 }
 
 /** Where `line` starts as a whole line of `buffer` (CRLF or LF), or -1. */
 function lineIndex(buffer: string, line: string): number {
-  const match = new RegExp(`(?:^|\\n)(${line})\\r?(?:\\n|$)`).exec(buffer);
+  const escaped = line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`(?:^|\\n)(${escaped})\\r?(?:\\n|$)`).exec(buffer);
   return match ? match.index + match[0].indexOf(line) : -1;
 }
 

@@ -22,4 +22,10 @@ describe("SSH session framing", () => {
     expect(framedReply(`${begin}\n${other.end}\n`, begin, end)).toBeUndefined();
     expect(framedReply(`${begin}\n${other.end}\n${end}\n`, begin, end)).toEqual({ reply: `${other.end}\n`, rest: "" });
   });
+
+  it("takes nothing after a begin marker that ends the stream, and a marker with regex characters literally", () => {
+    expect(framedReply(`${begin}\n${end}\n`, begin, end)).toEqual({ reply: "", rest: "" });
+    expect(framedReply(`x\n${end}\n`, "a.b", end)).toEqual({ reply: "x\n", rest: "" });
+    expect(framedReply(`axb\n${end}\n`, "a.b", end)).toEqual({ reply: "axb\n", rest: "" });
+  });
 });
