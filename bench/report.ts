@@ -34,6 +34,8 @@ export interface Measurement {
   /** After `up`: how many of the benchmark's subnets each server has in failover. */
   coverage?: { inFailover: Record<string, number>; expected: { isc: number; kea: number }; complete: boolean };
   error?: string;
+  /** Why these figures cannot be trusted: another run restarted a server or took the lab meanwhile. */
+  disturbed?: string;
 }
 
 export interface Servers {
@@ -83,7 +85,9 @@ function cell(m: Measurement | undefined, step: Step, row: Row): { total?: numbe
   if (!result) return { text: m?.error ? "failed" : "-" };
   const value = row.value(result.cost, result.wallSeconds);
   // "!" marks a run the CLI reported as failed (some resource failed, or changes were left to make).
-  return value ? { ...value, text: `${value.text}${result.exitCode !== 0 && row.label.startsWith("wall") ? "!" : ""}` } : { text: "-" };
+  // "?" marks figures another run may have disturbed (it restarted a server or took the lab meanwhile).
+  const marks = row.label.startsWith("wall") ? `${result.exitCode !== 0 ? "!" : ""}${m?.disturbed ? "?" : ""}` : "";
+  return value ? { ...value, text: `${value.text}${marks}` } : { text: "-" };
 }
 
 /** One table per step: a row per figure, for each N the coalesced figure, the naive one and their ratio. */
@@ -124,7 +128,7 @@ export interface Target {
 
 /** The issue's targets, judged on the coalesced runs. */
 export function targets(measurements: Measurement[], servers: Servers): Target[] {
-  const coalesced = measurements.filter((m) => m.mode === "coalesced" && !m.error).sort((a, b) => a.n - b.n);
+  const coalesced = measurements.filter((m) => m.mode === "coalesced" && !m.error && !m.disturbed).sort((a, b) => a.n - b.n);
   const out: Target[] = [];
   for (const m of coalesced) {
     const runs = STEPS.map((step) => [step, m.steps[step]] as const);
