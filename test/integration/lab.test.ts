@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Client } from "ssh2";
 import { utils } from "ssh2";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -17,6 +19,10 @@ import {
   sshExec,
 } from "../lab/index.ts";
 import type { LabInfo } from "../lab/index.ts";
+import { labUserLeftover } from "../lab/labUser.ts";
+import { existingNamespaces } from "../lab/network.ts";
+import { labDir, lastRunLogsDir, repoRoot, runLockPath } from "../lab/paths.ts";
+import { allNamespaces } from "../lab/topology.ts";
 
 /** Proves the lab is real: its servers serve, its channels authenticate, and resetLab really resets. */
 
@@ -253,5 +259,83 @@ describe("resetLab", () => {
     for (const server of info.isc.servers) expect(readFileSync(server.leasePath, "utf8")).not.toContain(`lease ${iscLease.address}`);
     for (const server of info.kea.servers) expect(readFileSync(server.leasePath, "utf8")).not.toContain(keaLease.address);
     expect((await labStatus()).problems).toEqual([]);
+  });
+});
+
+// Last in this file: it takes the lab down and brings it back with new keys, so every test above has run
+// with the lab it read. The suite's run lock keeps every other run off the lab meanwhile; the lab is up
+// again at the end, as the suite found it.
+describe("npm run lab: up twice, then down twice", () => {
+  /** `npm run lab -- <command>` on this project's Node, timed. */
+  function lab(command: "up" | "down" | "status"): { code: number; output: string; seconds: number } {
+    const started = performance.now();
+    const result = spawnSync("npm", ["run", "--silent", "lab", "--", command], {
+      cwd: repoRoot,
+      env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` },
+      encoding: "utf8",
+      timeout: 300_000,
+    });
+    return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}`, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /** Every process whose command line names a file of the lab directory (what the lab starts all do). */
+  function labProcessLines(): string[] {
+    return readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+      .flatMap((pid) => {
+        try {
+          const line = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+          return line.includes(`${labDir}/`) && !line.includes(`${labDir}/last-run-logs`) ? [`${pid} ${line}`] : [];
+        } catch {
+          return [];
+        }
+      });
+  }
+
+  async function leftovers(): Promise<string[]> {
+    const namespaces = await existingNamespaces();
+    const links = spawnSync("ip", ["-o", "link", "show"], { encoding: "utf8" }).stdout;
+    return [
+      ...allNamespaces().filter((ns) => namespaces.has(ns)).map((ns) => `namespace ${ns}`),
+      ...(links.match(/^\d+: (pdf[^:@\s]*)/gm) ?? []).map((line) => `link ${line}`),
+      ...labProcessLines().map((line) => `process ${line}`),
+      ...labUserLeftover(),
+      // What down keeps, by design: the logs of the run it ended and the lock of the run in progress (ours);
+      // a run waiting for the lab meanwhile writes its lock candidate (lock.PID.RANDOM) for an instant.
+      ...(existsSync(labDir)
+        ? readdirSync(labDir)
+            .filter((entry) => !/^(run\.)?lock\.\d+\.[a-z0-9]+$/.test(entry))
+            .map((entry) => join(labDir, entry))
+            .filter((path) => ![lastRunLogsDir, runLockPath].includes(path))
+        : []),
+    ];
+  }
+
+  test("leaves no namespace, link, process, user or file behind, and comes back up", async () => {
+    const times: Record<string, number> = {};
+    const before = readFileSync(join(labDir, "lab.json"), "utf8");
+    for (const step of ["up", "up again"] as const) {
+      const up = lab("up");
+      times[step] = up.seconds;
+      expect(up.code, up.output).toBe(0);
+      expect(lab("status").code).toBe(0);
+    }
+    // Up on a running lab keeps it as it is: the same keys, addresses and host key.
+    expect(readFileSync(join(labDir, "lab.json"), "utf8")).toBe(before);
+
+    for (const step of ["down", "down again"] as const) {
+      const down = lab("down");
+      times[step] = down.seconds;
+      expect(down.code, down.output).toBe(0);
+      expect(await leftovers()).toEqual([]);
+    }
+    expect(readdirSync(lastRunLogsDir).some((file) => file.endsWith(".log"))).toBe(true);
+    expect(lab("status").code).toBe(3);
+
+    const up = lab("up");
+    times["up from nothing"] = up.seconds;
+    expect(up.code, up.output).toBe(0);
+    expect((await labStatus()).problems).toEqual([]);
+    console.log(`lab times (s): ${Object.entries(times).map(([step, s]) => `${step} ${s.toFixed(1)}`).join(", ")}`);
   });
 });
