@@ -20,11 +20,13 @@ function tryLock(path: string): boolean {
   // The pid is written first and the lock appears with it in one step (link fails if it exists), so no
   // other process ever sees an empty lock file and takes it for a dead holder's.
   const candidate = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  writeFileSync(candidate, `${process.pid}\n`);
   try {
+    writeFileSync(candidate, `${process.pid}\n`);
     linkSync(candidate, path);
     return true;
   } catch (error) {
+    // ENOENT: a lab up or down cleared .lab between the write and the link; try again.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     // Only a holder known to be dead is taken over; a lock that vanished meanwhile is simply tried again.
     const pid = holder(path);
