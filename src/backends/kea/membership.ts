@@ -11,13 +11,10 @@ import type { KeaConfig } from "./configEdit";
 import type { JsonObject } from "./haConfig";
 import { desiredSubnet, joinSubnet, leaveSubnet, memberView, primaryOf, type JoinOptions } from "./memberEdit";
 import { inApplyOrder } from "./relationship";
-import type { KeaMembership } from "./schema";
+import { DEFAULT_WAIT_SECONDS, type KeaMembership } from "./schema";
 import { KeaServer } from "./server";
 import { readStates, waitForStates, watchPeers } from "./status";
 import { findSubnet, insertSubnet, removeSubnet, replaceSubnet, sharedNetwork, subnetDifferences } from "./subnets";
-
-/** How long a membership change waits for HA to settle again (each config-set restarts the HA state machine). */
-const SETTLE_SECONDS = 60;
 
 interface Plan {
   desired: JsonObject;
@@ -74,7 +71,7 @@ async function read(ctx: OperationContext, spec: KeaMembership): Promise<LiveObj
       return { server: peer.name, expected: expected as Json, actual: memberView(actual, version) };
     }),
   );
-  const status = await readStates(watchPeers(ctx, spec.relationship.mode, spec.relationship.peers), false);
+  const status = await readStates(watchPeers(ctx, spec.relationship.mode, spec.relationship.peers), "cached");
   return { views, live: source ? spec : undefined, status, warnings };
 }
 
@@ -110,8 +107,10 @@ async function converge(ctx: OperationContext, spec: KeaMembership): Promise<Liv
   }));
   const committed = await applyInOrder(ctx, steps);
   const live = await read(ctx, spec);
-  if (!committed.some((c) => c.changed)) return live;
-  const settled = await waitForStates(watchPeers(ctx, spec.relationship.mode, spec.relationship.peers), SETTLE_SECONDS);
+  // Each config-set restarts the HA state machine: wait as long as the relationship says (0: report the state read just now).
+  const seconds = spec.relationship.waitSeconds ?? DEFAULT_WAIT_SECONDS;
+  if (!committed.some((c) => c.changed) || seconds === 0) return live;
+  const settled = await waitForStates(watchPeers(ctx, spec.relationship.mode, spec.relationship.peers), seconds);
   return { ...live, status: settled.status, warnings: [...(live.warnings ?? []), ...settled.warnings] };
 }
 
@@ -129,6 +128,8 @@ async function checkLive(ctx: OperationContext, spec: KeaMembership): Promise<Ch
 
 export const membershipOps: MembershipOps<KeaMembership> = {
   checkLive,
+  // How long a change waits is no part of the membership on the servers.
+  comparable: (spec) => ({ ...spec, relationship: { ...spec.relationship, waitSeconds: undefined } }),
   replaceDecision(old, next) {
     const replaces: string[] = [];
     if (old.scope !== next.scope) replaces.push("scope");

@@ -37,6 +37,9 @@ export const PAUSABLE_STATES = [
 /** Kea parses these three delays as 16-bit milliseconds. */
 const milliseconds16 = z.number().int().min(1).max(65_535);
 const count32 = z.number().int().min(0).max(4_294_967_295);
+/** How long a change waits for every peer to reach its HA state (kea.waitSeconds when the program gives none). */
+export const DEFAULT_WAIT_SECONDS = 60;
+const waitSeconds = z.number().int().min(0).max(600);
 
 /** What the peers use to reach each other: Kea refuses host names here, so only IP literals pass. */
 export const peerUrl = z
@@ -113,7 +116,7 @@ export const keaSettings = z.strictObject({
   tls: tlsFiles.extend({ requireClientCerts: z.boolean().default(true) }).optional(),
   restrictCommands: z.boolean().optional(),
   /** How long apply waits for every peer to reach its HA state before it reports them; 0 does not wait. */
-  waitSeconds: z.number().int().min(0).max(600).default(60),
+  waitSeconds: waitSeconds.default(DEFAULT_WAIT_SECONDS),
 });
 export type KeaSettings = z.output<typeof keaSettings>;
 
@@ -212,6 +215,8 @@ export const keaTarget = z
     /** Memberships split pools in load-balancing and keep them whole otherwise. */
     mode: z.enum(HA_MODES),
     peers: z.array(keaTargetPeer).min(2).max(16),
+    /** kea.waitSeconds, for a membership's wait after its change; absent: DEFAULT_WAIT_SECONDS. */
+    waitSeconds: waitSeconds.optional(),
   })
   .superRefine((target, ctx) => {
     if (target.peers.filter((p) => p.role === "primary").length !== 1) {
@@ -253,7 +258,9 @@ export type KeaReplication = z.output<typeof keaReplication>;
 
 /**
  * The target memberships and triggers carry: identity, mode and how to reach each peer, not the timers,
- * so that changing a timer does not touch the memberships. Runs on the program side with raw arguments.
+ * so that changing a timer does not touch the memberships; and waitSeconds when the program sets it (a
+ * membership's change waits that long; memberships leave it out of their comparison). Runs on the
+ * program side with raw arguments.
  */
 export function keaRelationshipTarget(args: Record<string, unknown>): Record<string, unknown> {
   const peers = Array.isArray(args.peers) ? (args.peers as Array<Record<string, unknown>>) : [];
@@ -263,5 +270,6 @@ export function keaRelationshipTarget(args: Record<string, unknown>): Record<str
     name: args.name,
     mode: kea.mode,
     peers: peers.map((peer) => ({ name: peer.name, role: peer.role, api: peer.api, configPath: peer.configPath })),
+    ...(kea.waitSeconds === undefined ? {} : { waitSeconds: kea.waitSeconds }),
   };
 }

@@ -89,7 +89,16 @@ export class KeaServer {
 
   /** status-get's arguments, read once per run (until this library writes). */
   status(): Promise<JsonObject> {
-    return this.ctx.snapshots.get(`${this.key}:status`, async () => (await this.call("status-get")) as JsonObject);
+    return this.ctx.snapshots.get(`${this.key}:status`, () => this.readStatus());
+  }
+
+  /** status-get's arguments from a read started at `startedAfter` or later: every waiter on this server shares it. */
+  statusSince(startedAfter: number): Promise<JsonObject> {
+    return this.ctx.snapshots.since(`${this.key}:status`, startedAfter, () => this.readStatus());
+  }
+
+  private async readStatus(): Promise<JsonObject> {
+    return (await this.call("status-get")) as JsonObject;
   }
 
   /** Where the server's hook libraries are installed, from its build report. */

@@ -81,14 +81,15 @@ export interface Watched {
 }
 
 /**
- * Reads every peer's state once: fresh (waits after a change), or from the run's cache, which our writes
- * invalidate (reads for a diff: N resources of a relationship then cost one status-get per server).
+ * Reads every peer's state once: from a read started at `startedAfter` or later, which every caller
+ * polling the same server shares (waits after a change: our writes drop older reads), or "cached": the
+ * run's read, which our writes invalidate (reads for a diff: N resources cost one status-get per server).
  */
-export async function readStates(peers: readonly Watched[], fresh = true): Promise<FailoverStatus> {
+export async function readStates(peers: readonly Watched[], startedAfter: number | "cached" = Date.now()): Promise<FailoverStatus> {
   const entries = await Promise.all(
     peers.map(async (peer): Promise<[string, ServerStatus]> => {
       try {
-        return [peer.name, serverStatus(fresh ? await peer.server.call("status-get") : await peer.server.status(), peer.name)];
+        return [peer.name, serverStatus(startedAfter === "cached" ? await peer.server.status() : await peer.server.statusSince(startedAfter), peer.name)];
       } catch (error) {
         return [peer.name, { state: "unknown", error: (error as Error).message }];
       }
@@ -97,19 +98,22 @@ export async function readStates(peers: readonly Watched[], fresh = true): Promi
   return Object.fromEntries(entries);
 }
 
-/**
- * Polls until every peer is in its expected state or the time is up. Never throws: the states are the
- * outcome, and a warning says which peer did not get there and what that usually means.
- */
 const AFTER_CHANGE =
   "The configuration is in place; the peers may still be syncing leases, or cannot reach each other (check each peer's url and basic auth, and the servers' logs)";
 
+/**
+ * Polls until every peer is in its expected state or the time is up. Never throws: the states are the
+ * outcome, and a warning says which peer did not get there and what that usually means. The first read
+ * starts after the call (after the change); each later one is at most pollMs old and newer than the
+ * previous, so any number of concurrent waits on a server cost about one status-get per pollMs.
+ */
 export async function waitForStates(peers: readonly Watched[], seconds: number, hint = AFTER_CHANGE, pollMs = 1_000): Promise<{ status: FailoverStatus; warnings: string[] }> {
-  const deadline = Date.now() + seconds * 1000;
-  let status = await readStates(peers);
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
+  let status = await readStates(peers, started);
   while (lagging(peers, status).length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
-    status = await readStates(peers);
+    status = await readStates(peers, Math.max(started, Date.now() - pollMs));
   }
   const behind = lagging(peers, status);
   const warnings = behind.length === 0 || seconds === 0 ? [] : [`after ${seconds} s, ${behind.join("; ")}. ${hint}`];

@@ -135,7 +135,7 @@ describe("waitForStates", () => {
   const answering = (states: Array<[string, string]>) => {
     let call = 0;
     return {
-      call: async () => {
+      statusSince: async () => {
         const [state, partner] = states[Math.min(call++, states.length - 1)]!;
         return { "high-availability": [{ "ha-mode": "hot-standby", "ha-servers": { local: { state }, remote: { "last-state": partner } } }] };
       },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { keaMembership, keaRelationship, keaRelationshipTarget, keaReplication, keaTarget } from "../../../src/backends/kea/schema";
+import { membershipOps } from "../../../src/backends/kea/membership";
+import { keaMembership, keaRelationship, keaRelationshipTarget, keaReplication, keaTarget, type KeaMembership } from "../../../src/backends/kea/schema";
 import { validate } from "../../../src/model/validate";
 import { peer, relationshipInput } from "./fixtures";
 
@@ -66,6 +67,20 @@ describe("keaRelationshipTarget", () => {
     expect(keaTarget.safeParse(target).success).toBe(true);
     const slower = keaRelationshipTarget(relationshipInput("load-balancing", { kea: { mode: "load-balancing", heartbeatDelay: 3000, maxResponseDelay: 9000 } }));
     expect(slower).toEqual(target);
+  });
+
+  it("carries kea.waitSeconds when the program sets it, for the membership's wait; memberships leave it out of their comparison", () => {
+    const input = relationshipInput("load-balancing");
+    const waiting = keaRelationshipTarget({ ...input, kea: { ...(input.kea as object), waitSeconds: 0 } });
+    expect(waiting.waitSeconds).toBe(0);
+    expect(keaRelationshipTarget(input)).not.toHaveProperty("waitSeconds");
+    const membership = keaMembership.parse({ vendor: "kea", relationship: waiting, scope: "10.231.2.0/24" });
+    expect(membership.relationship.waitSeconds).toBe(0);
+    expect(keaMembership.parse({ vendor: "kea", relationship: keaRelationshipTarget(input), scope: "10.231.2.0/24" }).relationship.waitSeconds).toBeUndefined();
+    expect(validate(keaMembership, { vendor: "kea", relationship: { ...waiting, waitSeconds: 601 }, scope: "10.231.2.0/24" }).ok).toBe(false);
+    const comparable = (spec: KeaMembership) => membershipOps.comparable!(spec);
+    expect(comparable(membership)).toEqual(comparable({ ...membership, relationship: { ...membership.relationship, waitSeconds: 120 } }));
+    expect(comparable(membership)).not.toEqual(comparable({ ...membership, scope: "10.231.3.0/24" }));
   });
 
   it("membership and replication schemas carry the target and check their own rules", () => {
