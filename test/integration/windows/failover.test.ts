@@ -1,14 +1,15 @@
 // Windows DHCP failover through the real Pulumi CLI against the emulated pair, over both real transports:
 // PowerShell over SSH (the lab's sshd) and a local node-powershell session. The backend is verified against
 // the emulator of the documented cmdlet behaviour, not against a live Windows server.
-import { createRequire } from "node:module";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLabInfo, type LabInfo } from "../../lab/index.ts";
 import { addServers, editServer, journal, removeServers, scope, server, setReachable } from "../../emulator/setup.ts";
-import { PulumiProject } from "../../support/pulumiProject.ts";
-import { serverArgs, uniqueName, windowsProgram, type Transport, type WindowsProgramOptions } from "./windowsProgram.ts";
+import { pulumiEnv, repoRoot } from "../../../scripts/pulumiCli.ts";
+import { PulumiProject, projectsRoot } from "../../support/pulumiProject.ts";
+import { uniqueName, windowsProgram, type Transport, type WindowsProgramOptions } from "./windowsProgram.ts";
 
-const require = createRequire(import.meta.url);
 const SECRET = "Failover-Secret-7f3a9c";
 const NEW_SECRET = "Rotated-Secret-2b81de";
 
@@ -121,10 +122,10 @@ describe.each(["ssh", "local"] as Transport[])("Windows failover over %s through
     expect(percent.output).not.toMatch(/replaced|replacing/);
     expect((await relationshipOn(P))!.loadBalancePercent).toBe(70);
     expect((await relationshipOn(S))!.loadBalancePercent).toBe(30);
-    const mode = await deploy({ ...options, windows: { mode: "hotStandby", reservePercent: 10, maxClientLeadTimeSeconds: 900 } });
+    const mode = await deploy({ ...options, windows: { mode: "hotStandby", reservePercent: 10, maxClientLeadTimeSeconds: 900, stateSwitchIntervalSeconds: 1200 } });
     expect(mode.output).not.toMatch(/replaced|replacing/);
-    expect(await relationshipOn(P)).toMatchObject({ mode: "HotStandby", serverRole: "Active", reservePercent: 10, maxClientLeadTimeSeconds: 900 });
-    expect(await relationshipOn(S)).toMatchObject({ mode: "HotStandby", serverRole: "Standby", reservePercent: 10 });
+    expect(await relationshipOn(P)).toMatchObject({ mode: "HotStandby", serverRole: "Active", reservePercent: 10, maxClientLeadTimeSeconds: 900, stateSwitchIntervalSeconds: 1200, autoStateTransition: true });
+    expect(await relationshipOn(S)).toMatchObject({ mode: "HotStandby", serverRole: "Standby", reservePercent: 10, stateSwitchIntervalSeconds: 1200, autoStateTransition: true });
     expect((await cmdlets()).filter((c) => c === "Add-DhcpServerv4Failover")).toHaveLength(1);
     await run(project.previewNoChanges());
   });
@@ -183,27 +184,24 @@ describe.each(["ssh", "local"] as Transport[])("Windows failover over %s through
     await run(project.previewNoChanges());
   });
 
-  it("refuses partner down while the partner answers, and allows it when the partner is down", async () => {
-    const { windowsBackend } = require("../../../dist/backends/windows/index.js");
-    const { operationContext } = require("../../../dist/provider/context.js");
-    const { windowsRelationshipTarget } = require("../../../dist/backends/windows/schema.js");
-    const target = windowsRelationshipTarget({
-      name: options.name,
-      primary: serverArgs(info, transport, options.primary),
-      secondary: serverArgs(info, transport, options.secondary),
-      windows: { mode: "hotStandby", reservePercent: 10 },
-    });
-    const { ctx, done } = operationContext("partner-down test", []);
+  it("refuses partner down through the CLI while the partner answers, and applies it when the partner is down", async () => {
+    const before = (await cmdlets()).length;
+    const refused = await partnerDownCli(project, options.name, "dhcp1");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^pulumi-dhcp-failover partner-down failed: .*partner down refused: dhcp2 .* answers/);
+    expect((await cmdlets()).slice(before).filter((c) => !c.startsWith("Get-"))).toEqual([]);
+    expect((await relationshipOn(P))!.state).toBe("Normal");
+    await setReachable(dir, S, false);
     try {
-      await expect(windowsBackend.state.partnerDown(ctx, target, "dhcp1")).rejects.toThrow(/partner down refused: dhcp2 .* answers/);
-      expect((await relationshipOn(P))!.state).toBe("Normal");
-      await setReachable(dir, S, false);
-      const status = await windowsBackend.state.partnerDown(ctx, target, "dhcp1");
-      expect(status.dhcp1.state).toBe("partner-down");
-      expect(status.dhcp2.state).toBe("unknown");
+      const applied = await partnerDownCli(project, options.name, "dhcp1");
+      expect(applied.stderr).toBe("");
+      expect(applied.code).toBe(0);
+      expect(applied.stdout).toContain(options.name);
+      expect(applied.stdout).toContain("partner-down");
+      expect((await relationshipOn(P))!.state).toBe("PartnerDown");
+      expect((await cmdlets()).slice(before)).toContain("Set-DhcpServerv4Failover");
     } finally {
       await setReachable(dir, S, true);
-      await done();
     }
     await editServer(dir, P, (s) => {
       s.relationships.find((r) => r.name === options.name)!.state = "Normal";
@@ -250,6 +248,20 @@ describe.each(["ssh", "local"] as Transport[])("Windows failover over %s through
     }
   });
 });
+
+/** The package's CLI, as a person runs it in the project's directory: it reads the stack with `pulumi stack export --show-secrets`. */
+function partnerDownCli(project: PulumiProject, relationship: string, serverName: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = pulumiEnv({ stateDir: path.join(project.dir, ".state"), homeDir: path.join(projectsRoot, ".home"), passphrase: "test-passphrase" });
+  const main = path.join(repoRoot, "dist", "cli", "main.js");
+  return new Promise((resolve, reject) => {
+    // `node` from the environment's PATH: the project's Node, as for the Pulumi CLI.
+    execFile("node", [main, "partner-down", relationship, serverName, "--stack", project.stack, "--cwd", project.dir], { env, timeout: 120_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+      if (error && code === -1) reject(error);
+      else resolve({ code, stdout, stderr });
+    });
+  });
+}
 
 async function readInvocations(dir: string, computerName: string): Promise<Array<Record<string, unknown>>> {
   const { readState } = await import("../../emulator/store.ts");
