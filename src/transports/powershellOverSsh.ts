@@ -177,7 +177,9 @@ export class PowerShellOverSsh implements PowerShellRunner {
 
   /** Ends the session's stdin, so that PowerShell exits on its own, then the connection. */
   async close(): Promise<void> {
-    if (this.ended === undefined) {
+    const open = this.ended === undefined;
+    this.end("the session was closed");
+    if (open) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, CLOSE_GRACE_MS);
         this.channel.once("close", () => {
@@ -187,7 +189,6 @@ export class PowerShellOverSsh implements PowerShellRunner {
         this.channel.end();
       });
     }
-    this.end("the session was closed");
     this.ssh.close();
   }
 }
