@@ -32,6 +32,24 @@ describe("CommitQueue", () => {
     expect(overlapped).toBe(false);
   });
 
+  it("collects every edit that arrives while a batch is being committed into one next batch", async () => {
+    const batches: number[][] = [];
+    const queue = new CommitQueue<number, number>(async (edits) => {
+      batches.push(edits);
+      await sleep(150);
+      return edits.map((e) => ({ ok: true, value: e }));
+    }, { quietMs: 10, maxWaitMs: 40 });
+    const pending: Promise<number>[] = [queue.submit(0)];
+    await sleep(30);
+    // The first batch is being committed now: these trickle in over several windows, and all must wait.
+    for (let i = 1; i <= 6; i++) {
+      pending.push(queue.submit(i));
+      await sleep(20);
+    }
+    expect(await Promise.all(pending)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(batches).toEqual([[0], [1, 2, 3, 4, 5, 6]]);
+  });
+
   it("commits when the first edit has waited maxWaitMs even if edits keep arriving", async () => {
     const batches: number[][] = [];
     const queue = new CommitQueue<number, number>(async (edits) => {
