@@ -58,9 +58,9 @@ const campus = new FailoverRelationship("campus", {
 });
 
 const [usersScope, printersScope] = lab.isc.scopes;
-new FailoverScopeMembership("campus-users", { relationship: campus, scope: usersScope });
+const users = new FailoverScopeMembership("campus-users", { relationship: campus, scope: usersScope });
 // The printers' subnet exists only on the primary: the membership copies it to the partner.
-new FailoverScopeMembership("campus-printers", { relationship: campus, scope: printersScope });
+const printers = new FailoverScopeMembership("campus-printers", { relationship: campus, scope: printersScope });
 
 const branch = new FailoverRelationship("branch", {
   vendor: "kea",
@@ -86,8 +86,8 @@ const branchSync = new ReplicationTrigger(
   { dependsOn: [branchScope] },
 );
 
-export const relationships = {
-  campus: { summary: campus.summary, status: campus.status },
-  branch: { summary: branch.summary, status: branch.status },
-};
+export const relationships = { campus: campus.summary, branch: branch.summary };
+// Each membership reports both servers' failover state right after its own write (`npm run demo -- status`
+// reads them live at any time).
+export const failoverState = { campusUsers: users.status, campusPrinters: printers.status, branchClients: branchScope.status };
 export const outOfSync = branchSync.outOfSync;

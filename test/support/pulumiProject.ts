@@ -48,6 +48,20 @@ export class PulumiProject {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`);
     fs.writeFileSync(path.join(dir, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
     fs.writeFileSync(path.join(dir, "index.ts"), program);
+    return PulumiProject.init(dir, options);
+  }
+
+  /**
+   * Creates a project from a copy of an existing Pulumi project directory (an example), as a user who
+   * copied it would have it, without any stack file of its own.
+   */
+  static async fromDirectory(name: string, source: string, options: { passphrase?: string } = {}): Promise<PulumiProject> {
+    const dir = path.join(projectsRoot, `${name}-${randomBytes(3).toString("hex")}`);
+    fs.cpSync(source, dir, { recursive: true, filter: (from) => !/(^|\/)(node_modules|Pulumi\.[^/]+\.yaml)$/.test(from) || from === source });
+    return PulumiProject.init(dir, options);
+  }
+
+  private static async init(dir: string, options: { passphrase?: string }): Promise<PulumiProject> {
     const env = pulumiEnv({
       stateDir: path.join(dir, ".state"),
       homeDir: path.join(projectsRoot, ".home"),
@@ -120,6 +134,13 @@ export class PulumiProject {
   /** The value travels on stdin, so that secrets never appear in a command line or an error message. */
   async setConfig(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
     await this.run(["config", "set", "--stack", this.stack, ...(options.secret ? ["--secret"] : ["--plaintext"]), key], { stdin: value });
+  }
+
+  /** Sets a structured (object or list) plaintext value, as `pulumi config set --path` would, in one call. */
+  async setConfigObject(key: string, value: unknown): Promise<void> {
+    const project = /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(this.dir, "Pulumi.yaml"), "utf8"))?.[1];
+    const entry = { [`${project}:${key}`]: { value: JSON.stringify(value), objectValue: value, secret: false } };
+    await this.run(["config", "set-all", "--stack", this.stack, "--json", JSON.stringify(entry)]);
   }
 
   /** The stack's state as `pulumi stack export` prints it (secrets stay encrypted). */
