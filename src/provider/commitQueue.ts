@@ -4,11 +4,21 @@ export type Settled<R> = { ok: true; value: R } | { ok: false; error: Error };
 export type CommitBatch<E, R> = (edits: E[]) => Promise<Array<Settled<R>>>;
 
 export interface BatchTiming {
-  /** Commit once no new edit has arrived for this long. */
+  /** Commit once no new edit has arrived for this long (at least; see GAP_FACTOR)... */
   quietMs: number;
-  /** ... or once the first edit of the batch has waited this long. */
+  /** ... never waiting longer than this for the next edit... */
+  maxQuietMs: number;
+  /** ... and once the first edit of the batch has waited this long, whatever still arrives. */
   maxWaitMs: number;
 }
+
+/**
+ * Edits trickle in when the engine is busy (hundreds of resources on a few CPUs: one every 100-300 ms,
+ * in bursts): a batch keeps collecting until the quiet lasts this many times the recent gaps between
+ * edits, so that a trickle forms one batch, not one per pause.
+ */
+const GAP_FACTOR = 8;
+const RECENT_GAPS = 8;
 
 /**
  * Coalesces edits for one server. The engine calls create/update/delete for many resources at once
@@ -20,6 +30,9 @@ export interface BatchTiming {
 export class CommitQueue<E, R> {
   private pending: Array<{ edit: E; resolve: (value: R) => void; reject: (error: Error) => void }> = [];
   private firstArrival = 0;
+  private lastArrival = 0;
+  /** The last gaps between arrivals in the pending batch, in ms. */
+  private gaps: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** The pending batch's window has closed: it goes as soon as the server is free. */
   private due = false;
@@ -32,7 +45,10 @@ export class CommitQueue<E, R> {
 
   submit(edit: E): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      if (this.pending.length === 0) this.firstArrival = Date.now();
+      const now = Date.now();
+      if (this.pending.length === 0) this.firstArrival = now;
+      else this.gaps = [...this.gaps, now - this.lastArrival].slice(-RECENT_GAPS);
+      this.lastArrival = now;
       this.pending.push({ edit, resolve, reject });
       if (!this.due) this.schedule();
     });
@@ -41,7 +57,9 @@ export class CommitQueue<E, R> {
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
     const waited = Date.now() - this.firstArrival;
-    const delay = Math.max(0, Math.min(this.timing.quietMs, this.timing.maxWaitMs - waited));
+    const typicalGap = this.gaps.length === 0 ? 0 : this.gaps.reduce((sum, gap) => sum + gap, 0) / this.gaps.length;
+    const quiet = Math.min(this.timing.maxQuietMs, Math.max(this.timing.quietMs, GAP_FACTOR * typicalGap));
+    const delay = Math.max(0, Math.min(quiet, this.timing.maxWaitMs - waited));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.due = true;
@@ -53,6 +71,7 @@ export class CommitQueue<E, R> {
     if (this.committing || !this.due) return;
     const batch = this.pending;
     this.pending = [];
+    this.gaps = [];
     this.due = false;
     this.committing = true;
     let results: Array<Settled<R>>;

@@ -10,7 +10,7 @@ export const MODE_ENV = "PULUMI_DHCP_FAILOVER_MODE";
 /** Milliseconds of quiet before a server's batch of edits is committed. */
 export const BATCH_QUIET_ENV = "PULUMI_DHCP_FAILOVER_BATCH_QUIET_MS";
 
-const DEFAULT_TIMING: BatchTiming = { quietMs: 300, maxWaitMs: 5_000 };
+const DEFAULT_TIMING: BatchTiming = { quietMs: 300, maxQuietMs: 5_000, maxWaitMs: 60_000 };
 
 /** What every backend operation gets: the run's shared connections, live reads, commit queues and logging. */
 export interface OperationContext {
@@ -43,7 +43,7 @@ function runState(): RunState {
     run = {
       connections: new ConnectionPool(),
       snapshots: new SnapshotCache(),
-      commits: new CommitQueues({ quietMs: quiet, maxWaitMs: Math.max(quiet, DEFAULT_TIMING.maxWaitMs) }),
+      commits: new CommitQueues({ quietMs: quiet, maxQuietMs: Math.max(quiet, DEFAULT_TIMING.maxQuietMs), maxWaitMs: Math.max(quiet, DEFAULT_TIMING.maxWaitMs) }),
       redactor,
       log: new Logger(redactor),
       metrics: new Metrics(),
@@ -68,7 +68,7 @@ export function operationContext(resource: string, secrets: Iterable<string>): {
     resource,
     connections,
     snapshots: new SnapshotCache(),
-    commits: new CommitQueues({ quietMs: 0, maxWaitMs: 0 }),
+    commits: new CommitQueues({ quietMs: 0, maxQuietMs: 0, maxWaitMs: 0 }),
     log: state.log,
     redactor: state.redactor,
     metrics: state.metrics,

@@ -9,7 +9,7 @@ describe("CommitQueue", () => {
     const queue = new CommitQueue<number, number>(async (edits) => {
       batches.push(edits);
       return edits.map((e): Settled<number> => (e === 3 ? { ok: false, error: new Error("three is refused") } : { ok: true, value: e * 10 }));
-    }, { quietMs: 30, maxWaitMs: 1000 });
+    }, { quietMs: 30, maxQuietMs: 30, maxWaitMs: 1000 });
     const results = await Promise.allSettled([1, 2, 3, 4].map((n) => queue.submit(n)));
     expect(batches).toEqual([[1, 2, 3, 4]]);
     expect(results.map((r) => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).toEqual([10, 20, "three is refused", 40]);
@@ -24,7 +24,7 @@ describe("CommitQueue", () => {
       await sleep(40);
       running--;
       return edits.map((e) => ({ ok: true, value: e }));
-    }, { quietMs: 5, maxWaitMs: 50 });
+    }, { quietMs: 5, maxQuietMs: 5, maxWaitMs: 50 });
     const first = queue.submit(1);
     await sleep(15);
     const second = queue.submit(2);
@@ -38,7 +38,7 @@ describe("CommitQueue", () => {
       batches.push(edits);
       await sleep(150);
       return edits.map((e) => ({ ok: true, value: e }));
-    }, { quietMs: 10, maxWaitMs: 40 });
+    }, { quietMs: 10, maxQuietMs: 10, maxWaitMs: 40 });
     const pending: Promise<number>[] = [queue.submit(0)];
     await sleep(30);
     // The first batch is being committed now: these trickle in over several windows, and all must wait.
@@ -50,12 +50,41 @@ describe("CommitQueue", () => {
     expect(batches).toEqual([[0], [1, 2, 3, 4, 5, 6]]);
   });
 
+  it("keeps collecting a trickle of edits whose pauses are longer than quietMs, and commits soon after the trickle stops", async () => {
+    const batches: number[][] = [];
+    let committedAt = 0;
+    const queue = new CommitQueue<number, number>(async (edits) => {
+      batches.push(edits);
+      committedAt = Date.now();
+      return edits.map((e) => ({ ok: true, value: e }));
+    }, { quietMs: 20, maxQuietMs: 400, maxWaitMs: 5000 });
+    // Bursts and pauses, as the engine sends creates when it is busy: several pauses exceed quietMs.
+    const gaps = [5, 2, 30, 4, 45, 3, 25, 50, 6, 35, 2, 40];
+    const pending: Promise<number>[] = [queue.submit(0)];
+    for (const [i, gap] of gaps.entries()) {
+      await sleep(gap);
+      pending.push(queue.submit(i + 1));
+    }
+    const lastAt = Date.now();
+    await Promise.all(pending);
+    expect(batches).toEqual([Array.from({ length: gaps.length + 1 }, (_, i) => i)]);
+    // Eight times the recent gaps (about 25 ms) after the last edit, not maxWaitMs.
+    expect(committedAt - lastAt).toBeLessThan(400);
+  });
+
+  it("commits a lone edit after quietMs", async () => {
+    const queue = new CommitQueue<number, number>(async (edits) => edits.map((e) => ({ ok: true, value: e })), { quietMs: 20, maxQuietMs: 400, maxWaitMs: 5000 });
+    const started = Date.now();
+    await queue.submit(1);
+    expect(Date.now() - started).toBeLessThan(150);
+  });
+
   it("commits when the first edit has waited maxWaitMs even if edits keep arriving", async () => {
     const batches: number[][] = [];
     const queue = new CommitQueue<number, number>(async (edits) => {
       batches.push(edits);
       return edits.map((e) => ({ ok: true, value: e }));
-    }, { quietMs: 30, maxWaitMs: 60 });
+    }, { quietMs: 30, maxQuietMs: 30, maxWaitMs: 60 });
     const pending: Promise<number>[] = [];
     for (let i = 0; i < 8; i++) {
       pending.push(queue.submit(i));
@@ -69,7 +98,7 @@ describe("CommitQueue", () => {
   it("fails every edit of a batch whose commit throws, with its message", async () => {
     const queue = new CommitQueue<number, number>(async () => {
       throw new Error("dhcpd -t: line 3: semicolon expected");
-    }, { quietMs: 1, maxWaitMs: 10 });
+    }, { quietMs: 1, maxQuietMs: 1, maxWaitMs: 10 });
     await expect(queue.submit(1)).rejects.toThrow("semicolon expected");
   });
 });
