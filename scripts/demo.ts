@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { acquireLease, labUp, type LabInfo } from "../test/lab/index.ts";
+import { acquireLease, holdLabForRun, labUp, type LabInfo } from "../test/lab/index.ts";
 import { projectPulumiEnv, repoRoot } from "./pulumiCli.ts";
 
 const STACK = "lab";
@@ -60,6 +60,8 @@ function view(): void {
 }
 
 const USAGE = "usage: npm run demo [-- status | destroy]";
+/** Set by a caller that already holds the lab's run lock. */
+const LAB_HELD_ENV = "PULUMI_DHCP_FAILOVER_LAB_HELD";
 
 async function main(args: string[]): Promise<void> {
   const [action = "up", ...rest] = args;
@@ -68,6 +70,17 @@ async function main(args: string[]): Promise<void> {
     view();
     return;
   }
+  // The lab is shared with integration runs: take turns, unless the caller (the demo's own integration
+  // test) already holds it for this process.
+  const release = process.env[LAB_HELD_ENV] === "1" ? () => undefined : await holdLabForRun();
+  try {
+    await run(action);
+  } finally {
+    release();
+  }
+}
+
+async function run(action: string): Promise<void> {
   const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: repoRoot, stdio: "inherit" });
   if (build.status !== 0) throw new Error("npm run build failed");
   const info = await labUp({ log: (line) => process.stderr.write(`lab: ${line}\n`) });

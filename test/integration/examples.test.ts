@@ -51,7 +51,14 @@ describe("npm run demo: the repository's program on the lab, through the real CL
     keaBaseline = await Promise.all(info.kea.servers.map(runningConfig));
     // Its own state and passphrase, so that the test never touches a person's demo stack.
     const state = fs.mkdtempSync(path.join(os.tmpdir(), "demo-state-"));
-    env = { ...process.env, PULUMI_BACKEND_URL: `file://${state}`, PULUMI_HOME: path.join(projectsRoot, ".home"), PULUMI_CONFIG_PASSPHRASE: "demo-test" };
+    // This run holds the lab's run lock already: the demo must not wait for it.
+    env = {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${state}`,
+      PULUMI_HOME: path.join(projectsRoot, ".home"),
+      PULUMI_CONFIG_PASSPHRASE: "demo-test",
+      PULUMI_DHCP_FAILOVER_LAB_HELD: "1",
+    };
   });
 
   afterAll(async () => {
