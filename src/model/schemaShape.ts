@@ -2,26 +2,45 @@ import type { z } from "zod";
 import type { PropertyPath } from "./paths";
 import { valueAt } from "./paths";
 
+/** The parts of a zod schema's definition that the walkers below read. */
 interface Def {
   type: string;
   shape?: Record<string, z.ZodType>;
   innerType?: z.ZodType;
   element?: z.ZodType;
   options?: z.ZodType[];
-  discriminator?: string;
   in?: z.ZodType;
   getter?: () => z.ZodType;
+  values?: unknown[];
 }
 
-const def = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+export const schemaDef = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+const def = schemaDef;
 
 /**
  * The property names a schema allows at a path, for "did you mean" hints: zod reports unrecognized keys
- * without the allowed ones. Discriminated unions are resolved with the input's discriminator value.
+ * without the allowed ones. Unions are resolved with the input's own values.
  */
 export function knownKeysAt(schema: z.ZodType, path: PropertyPath, input: unknown): string[] {
   let current: z.ZodType | undefined = schema;
-  let depth = 0;
+  for (let depth = 0; ; depth++) {
+    const here = resolveFor(current, valueAt(input, path.slice(0, depth)));
+    if (!here) return [];
+    const d = def(here);
+    if (d.type === "object") {
+      if (depth === path.length) return Object.keys(d.shape ?? {});
+      current = d.shape?.[String(path[depth])];
+    } else if (d.type === "array" && depth < path.length) {
+      current = d.element;
+    } else {
+      return [];
+    }
+  }
+}
+
+/** The object or array schema that applies to `value`, through wrappers, pipes and unions. */
+export function resolveFor(schema: z.ZodType | undefined, value: unknown): z.ZodType | undefined {
+  let current = schema;
   while (current) {
     const d = def(current);
     switch (d.type) {
@@ -39,40 +58,29 @@ export function knownKeysAt(schema: z.ZodType, path: PropertyPath, input: unknow
       case "lazy":
         current = d.getter?.();
         continue;
-      case "union": {
-        const here = valueAt(input, path.slice(0, depth)) as Record<string, unknown> | undefined;
-        const chosen: z.ZodType | undefined = d.discriminator
-          ? d.options?.find((option) => {
-              const literal = def(objectOf(option)).shape?.[d.discriminator!];
-              return literal !== undefined && (literal as unknown as { _zod: { def: { values: unknown[] } } })._zod.def.values?.includes(here?.[d.discriminator!]);
-            })
-          : undefined;
-        current = chosen;
-        continue;
-      }
-      case "object":
-        if (depth === path.length) return Object.keys(d.shape ?? {});
-        current = d.shape?.[String(path[depth])];
-        depth++;
-        continue;
-      case "array":
-        if (depth === path.length) return [];
-        current = d.element;
-        depth++;
+      case "union":
+        current = d.options?.find((option) => fits(option, value));
         continue;
       default:
-        return [];
+        return current;
     }
   }
-  return [];
+  return undefined;
 }
 
-function objectOf(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  for (;;) {
-    const d = def(current);
-    if (d.type === "pipe" && d.in) current = d.in;
-    else if ((d.type === "optional" || d.type === "default") && d.innerType) current = d.innerType;
-    else return current;
-  }
+/**
+ * Whether a union's option is the one `value` means: its literal fields (a discriminator) that value sets
+ * all match, or, without any, value's keys are all the option's.
+ */
+function fits(option: z.ZodType, value: unknown): boolean {
+  const target = resolveFor(option, value);
+  if (!target) return false;
+  const d = def(target);
+  if (Array.isArray(value)) return d.type === "array";
+  if (value === null || typeof value !== "object" || d.type !== "object") return false;
+  const shape = d.shape ?? {};
+  const given = value as Record<string, unknown>;
+  const literals = Object.keys(shape).filter((key) => def(shape[key]!).type === "literal" && key in given);
+  if (literals.some((key) => !(def(shape[key]!).values ?? []).includes(given[key]))) return false;
+  return literals.length > 0 || Object.keys(given).every((key) => key in shape);
 }
