@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLabInfo, resetLab, type LabInfo } from "../../lab/index.ts";
 import { PulumiProject } from "../../support/pulumiProject.ts";
-import { expectGolden, normaliseOutput } from "../support/golden.ts";
+import { goldenPreviews } from "../support/golden.ts";
 import { configureIscSecrets, iscProgram, type IscProgramOptions } from "../support/iscProgram.ts";
 
 describe("ISC previews a reviewer can read", () => {
@@ -13,19 +13,13 @@ describe("ISC previews a reviewer can read", () => {
   let project: PulumiProject;
   let base: IscProgramOptions;
 
-  const golden = (name: string, output: string) =>
-    expectGolden(import.meta.filename, `isc-${name}`, normaliseOutput(output, { literals: { [project.dir]: "<project>", [info.repoRoot]: "<repo>", [info.ssh.hostKeySha256]: "<host-key>" } }));
-  /** Previews `program` (the base program when not given), compares with the golden file, and puts the base program back. */
-  const preview = async (name: string, options: { program?: string; extra?: string[] } = {}) => {
-    if (options.program) project.writeProgram(options.program);
-    try {
-      const result = await project.preview(["--diff", ...(options.extra ?? [])]);
-      golden(name, result.output);
-      return result.output;
-    } finally {
-      project.writeProgram(iscProgram(info, base));
-    }
-  };
+  const preview = goldenPreviews({
+    testFile: import.meta.filename,
+    prefix: "isc",
+    project: () => project,
+    baseProgram: () => iscProgram(info, base),
+    variables: () => ({ literals: { [project.dir]: "<project>", [info.repoRoot]: "<repo>", [info.ssh.hostKeySha256]: "<host-key>" } }),
+  });
   /** Edits a server's dhcpd.conf by hand for the duration of `body`, then puts the file back as it was. */
   const withHandEdit = async (index: 0 | 1, edit: (text: string) => string, body: () => Promise<void>) => {
     const file = info.isc.servers[index].configPath;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLabInfo, type KeaServerInfo, type LabInfo } from "../../lab/index.ts";
 import { PulumiProject } from "../../support/pulumiProject.ts";
 import { configureKeaSecrets, haEntry, handEdit, keaProgram, resetKeaPair, runningConfig, sendOk, subnetOf, waitForHaState, type Json, type KeaProgramOptions } from "../kea/keaLab.ts";
-import { expectGolden, normaliseOutput } from "../support/golden.ts";
+import { goldenPreviews } from "../support/golden.ts";
 
 type Obj = { [key: string]: Json };
 
@@ -14,19 +14,13 @@ describe("Kea previews a reviewer can read", () => {
   let project: PulumiProject;
   let base: KeaProgramOptions;
 
-  const golden = (name: string, output: string) =>
-    expectGolden(import.meta.filename, `kea-${name}`, normaliseOutput(output, { literals: { [project.dir]: "<project>", [info.repoRoot]: "<repo>" }, omitLiveOutputs: true }));
-  /** Previews `program` (the base program when not given), compares with the golden file, and puts the base program back. */
-  const preview = async (name: string, options: { program?: string; extra?: string[] } = {}) => {
-    if (options.program) project.writeProgram(options.program);
-    try {
-      const result = await project.preview(["--diff", ...(options.extra ?? [])]);
-      golden(name, result.output);
-      return result.output;
-    } finally {
-      project.writeProgram(keaProgram(info, base));
-    }
-  };
+  const preview = goldenPreviews({
+    testFile: import.meta.filename,
+    prefix: "kea",
+    project: () => project,
+    baseProgram: () => keaProgram(info, base),
+    variables: () => ({ literals: { [project.dir]: "<project>", [info.repoRoot]: "<repo>" }, omitLiveOutputs: true }),
+  });
   const settled = () => Promise.all(info.kea.servers.map((server) => waitForHaState(server, "load-balancing")));
   /** Changes a server's running configuration by hand for the duration of `body`, then puts it back. */
   const withHandEdit = async (server: KeaServerInfo, edit: (dhcp4: Obj) => void, body: () => Promise<void>) => {

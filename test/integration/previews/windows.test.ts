@@ -7,7 +7,7 @@ import type { EmuServer } from "../../emulator/store.ts";
 import { addServers, editServer, removeServers, scope } from "../../emulator/setup.ts";
 import { readLabInfo, type LabInfo } from "../../lab/index.ts";
 import { PulumiProject } from "../../support/pulumiProject.ts";
-import { expectGolden, normaliseOutput } from "../support/golden.ts";
+import { goldenPreviews } from "../support/golden.ts";
 import { uniqueName, windowsProgram, type WindowsProgramOptions } from "../windows/windowsProgram.ts";
 
 const SCOPE = "10.44.1.0";
@@ -22,25 +22,13 @@ describe("Windows previews a reviewer can read", () => {
   const T = uniqueName("pv3");
   const NAME = uniqueName("previews");
 
-  const golden = (name: string, output: string) =>
-    expectGolden(
-      import.meta.filename,
-      `windows-${name}`,
-      normaliseOutput(output, {
-        literals: { [project.dir]: "<project>", [info.repoRoot]: "<repo>", [info.ssh.hostKeySha256]: "<host-key>", [P]: "<computer-1>", [S]: "<computer-2>", [T]: "<computer-3>", [NAME]: "<name>" },
-      }),
-    );
-  /** Previews `program` (the base program when not given), compares with the golden file, and puts the base program back. */
-  const preview = async (name: string, options: { program?: string; extra?: string[] } = {}) => {
-    if (options.program) project.writeProgram(options.program);
-    try {
-      const result = await project.preview(["--diff", ...(options.extra ?? [])]);
-      golden(name, result.output);
-      return result.output;
-    } finally {
-      project.writeProgram(windowsProgram(info, base));
-    }
-  };
+  const preview = goldenPreviews({
+    testFile: import.meta.filename,
+    prefix: "windows",
+    project: () => project,
+    baseProgram: () => windowsProgram(info, base),
+    variables: () => ({ literals: { [project.dir]: "<project>", [info.repoRoot]: "<repo>", [info.ssh.hostKeySha256]: "<host-key>", [P]: "<computer-1>", [S]: "<computer-2>", [T]: "<computer-3>", [NAME]: "<name>" } }),
+  });
   /** Edits an emulated server by hand for the duration of `body`, then puts it back as it was. */
   const withHandEdit = async (computerName: string, edit: (server: EmuServer) => void, body: () => Promise<void>) => {
     let before: EmuServer | undefined;

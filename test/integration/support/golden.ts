@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "vitest";
+import type { PulumiProject } from "../../support/pulumiProject.ts";
 
 export const updatingGolden = process.env.UPDATE_GOLDEN === "1";
 
@@ -99,4 +100,32 @@ export function expectGolden(testFile: string, name: string, text: string): void
   }
   if (!fs.existsSync(file)) throw new Error(`${file} does not exist: run this test with UPDATE_GOLDEN=1 to write it, then review it`);
   expect(text, `${name}: the output differs from ${path.relative(process.cwd(), file)} (UPDATE_GOLDEN=1 rewrites it)`).toBe(fs.readFileSync(file, "utf8"));
+}
+
+export interface GoldenPreviewOptions {
+  testFile: string;
+  /** The golden files' prefix: "isc" gives golden/isc-<name>.txt. */
+  prefix: string;
+  /** Read at each step: tests set these up in beforeAll. */
+  project: () => PulumiProject;
+  baseProgram: () => string;
+  variables: () => Variables;
+}
+
+/**
+ * A golden preview step: writes `program` when given, runs `pulumi preview --diff` (with `extra`), compares
+ * the normalised output with golden/<prefix>-<name>.txt, and puts the base program back.
+ */
+export function goldenPreviews(options: GoldenPreviewOptions): (name: string, step?: { program?: string; extra?: string[] }) => Promise<string> {
+  return async (name, step = {}) => {
+    const project = options.project();
+    if (step.program) project.writeProgram(step.program);
+    try {
+      const result = await project.preview(["--diff", ...(step.extra ?? [])]);
+      expectGolden(options.testFile, `${options.prefix}-${name}`, normaliseOutput(result.output, options.variables()));
+      return result.output;
+    } finally {
+      project.writeProgram(options.baseProgram());
+    }
+  };
 }
