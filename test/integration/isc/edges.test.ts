@@ -10,18 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dhcpdCtl, omshell, readLabInfo, resetLab, type LabInfo } from "../../lab/index.ts";
 import { PulumiProject } from "../../support/pulumiProject.ts";
 import { configureIscSecrets, iscProgram, type IscProgramOptions } from "../support/iscProgram.ts";
-
-interface MetricEvent {
-  pid: number;
-  at: number;
-  event: string;
-  server?: string;
-  detail?: string;
-}
-
-function metricsOf(file: string): MetricEvent[] {
-  return fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as MetricEvent).filter((e) => e.event !== "memory");
-}
+import { metricsOf } from "../support/metrics.ts";
 
 async function localState(info: LabInfo, index: 0 | 1, peer: string): Promise<number | undefined> {
   const output = await omshell(info.isc.servers[index], ["new failover-state", `set name = "${peer}"`, "open"]);

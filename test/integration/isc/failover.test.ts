@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireLease, dhcpdCtl, omshell, readLabInfo, resetLab, type LabInfo } from "../../lab/index.ts";
 import { PulumiProject } from "../../support/pulumiProject.ts";
 import { configureIscSecrets, iscProgram, iscSecrets, type IscProgramOptions } from "../support/iscProgram.ts";
+import { metricsOf } from "../support/metrics.ts";
 
 const PEER = "lab-isc";
 
@@ -24,11 +25,6 @@ async function waitForNormal(info: LabInfo, seconds = 40): Promise<[number | und
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   return states;
-}
-
-function metricsOf(file: string): Array<{ event: string; server?: string; detail?: string }> {
-  if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line)).filter((e) => e.event !== "memory");
 }
 
 const count = (events: ReturnType<typeof metricsOf>, event: string, server?: string) =>

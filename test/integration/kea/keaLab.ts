@@ -1,10 +1,12 @@
 // Helpers for the Kea integration tests: a Kea-only reset (the lab's resetLab also resets the ISC pair,
 // which other suites may be using), Pulumi programs generated from lab.json, and config comparisons.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { keaCommand, keaCtl, readLabInfo, type KeaServerInfo, type LabInfo } from "../../lab/index.ts";
 import type { PulumiProject } from "../../support/pulumiProject.ts";
+import type { MetricEvent } from "../support/metrics.ts";
+
+export { metricsFile, metricsOf, type MetricEvent } from "../support/metrics.ts";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -144,27 +146,6 @@ export async function configureKeaSecrets(project: PulumiProject, info: LabInfo)
 
 export function keaSecrets(info: LabInfo): string[] {
   return info.kea.servers.flatMap((server) => [server.auth.password, Buffer.from(server.auth.password).toString("base64")]);
-}
-
-export function metricsFile(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kea-metrics-")), "events.jsonl");
-}
-
-export interface MetricEvent {
-  event: string;
-  server?: string;
-  detail?: string;
-}
-
-export function metricsOf(file: string): MetricEvent[] {
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, "utf8")
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as MetricEvent)
-    .filter((e) => e.event !== "memory");
 }
 
 export function commands(events: MetricEvent[], command?: string, server?: string): MetricEvent[] {

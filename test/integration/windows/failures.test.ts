@@ -9,18 +9,7 @@ import { addServers, journal, removeServers, scope, server, setReachable } from 
 import type { EmuServer } from "../../emulator/store.ts";
 import { PulumiProject } from "../../support/pulumiProject.ts";
 import { uniqueName, windowsProgram, type WindowsProgramOptions } from "./windowsProgram.ts";
-
-interface MetricEvent {
-  pid: number;
-  event: string;
-  server?: string;
-  detail?: string;
-}
-
-function metricsOf(file: string): MetricEvent[] {
-  if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as MetricEvent).filter((e) => e.event !== "memory");
-}
+import { metricsOf } from "../support/metrics.ts";
 
 describe("Windows failover: failures, sessions and destroy (node-powershell)", () => {
   let info: LabInfo;

@@ -15,17 +15,7 @@ import { addServers, journal, removeServers, scope, server } from "../../emulato
 import { withState } from "../../emulator/store.ts";
 import { PulumiProject } from "../../support/pulumiProject.ts";
 import { uniqueName, windowsProgram, type WindowsProgramOptions } from "./windowsProgram.ts";
-
-interface MetricEvent {
-  pid: number;
-  event: string;
-  server?: string;
-  detail?: string;
-}
-
-function metricsOf(file: string): MetricEvent[] {
-  return fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as MetricEvent).filter((e) => e.event !== "memory");
-}
+import { metricsOf, type MetricEvent } from "../support/metrics.ts";
 
 /** How many events of a kind each provider process counted per server: "pid/server" -> n. */
 function perProcess(events: MetricEvent[], event: string): Map<string, number> {
