@@ -53,7 +53,8 @@ const stringArb: fc.Arbitrary<GenToken> = fc
       else if (how === 1 && char === "\t") raw += "\\t";
       else if (how === 2 && code < 256 && char.length === 1) raw += `\\x${code.toString(16).padStart(2, "0")}`;
       else if (how === 3 && code < 256 && char.length === 1) raw += `\\${code.toString(8).padStart(3, "0")}`;
-      else if (how === 4 && /^[a-ce-mo-su-wyzA-Z]$/.test(char)) raw += `\\${char}`;
+      // dhcpd reads \t \r \n \b and \x as escapes; a backslash before any other letter is dropped.
+      else if (how === 4 && /^[a-zA-Z]$/.test(char) && !"trnbx".includes(char)) raw += `\\${char}`;
       else raw += char;
     }
     return { raw: `${raw}"`, kind: "string" as const, canon: JSON.stringify(value) };
