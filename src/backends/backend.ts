@@ -86,6 +86,11 @@ export interface ManagedOps<Spec> {
   preflight?(ctx: OperationContext, spec: Spec, change: ChangeKind): Promise<void>;
   replaceDecision(old: Spec, next: Spec): ReplaceDecision;
   /**
+   * The commit queues a create or update of this spec submits to (see provider/runActivity.ts), so that
+   * a server's batch waits for every write the engine has announced. Pure: no I/O.
+   */
+  commitKeys?(spec: Spec): string[];
+  /**
    * The part of a spec whose change needs an update (default: all of it). A membership carrying its
    * relationship's parameters for the vendor's sake leaves them out, so that a relationship change
    * does not show every membership as changed.

@@ -13,6 +13,8 @@ export interface CheckDefinition {
   vendorOf(inputs: Inputs): unknown;
   schema(backend: AnyBackend): z.ZodType;
   checkLive(backend: AnyBackend): ((ctx: import("./context").OperationContext, spec: never) => Promise<CheckFailure[]>) | undefined;
+  /** The commit queues a create of this spec will submit to: a check of a new resource announces it to them. */
+  commitKeys?(backend: AnyBackend): ((spec: never) => string[]) | undefined;
   label(spec: Inputs): string;
 }
 
@@ -27,12 +29,15 @@ function forEngine(failures: readonly CheckFailure[], redact: (text: string) => 
 /**
  * Check: the vendor's schema and rules, then (when every value is known) the rules that need the live
  * servers. Read-only; an unreachable server does not fail check, because diff or create will say so.
+ * A new resource that passes is announced to the commit queues its create will use.
  */
-export async function checkInputs(definition: CheckDefinition, news: Inputs): Promise<{ inputs: Inputs; failures?: CheckFailure[] }> {
+export async function checkInputs(definition: CheckDefinition, news: Inputs, isNew: boolean): Promise<{ inputs: Inputs; failures?: CheckFailure[] }> {
   const vendor = definition.vendorOf(news);
   if (containsUnknown(vendor)) return { inputs: news };
   const spec = specFromInputs(news);
   const { ctx, done } = operationContext(definition.label(spec), secretValues(knownSecrets(news.secrets)));
+  ctx.metrics.count("provider.check", ctx.resource);
+  ctx.commits.plan();
   try {
     if (!isVendor(vendor)) {
       return { inputs: news, failures: forEngine([{ property: "vendor", reason: 'must be "isc", "kea" or "windows"' }], (t) => t) };
@@ -41,15 +46,17 @@ export async function checkInputs(definition: CheckDefinition, news: Inputs): Pr
     const schema = definition.schema(backend);
     const result = validate(schema, isUnknown(news.secrets) ? withUnknownSecrets(schema, spec) : spec);
     if (!result.ok) return { inputs: news, failures: forEngine(result.failures, (t) => ctx.redactor.redact(t)) };
+    if (result.partial) return { inputs: news };
     const checkLive = definition.checkLive(backend);
-    if (result.partial || !checkLive) return { inputs: news };
     let failures: CheckFailure[] = [];
     try {
-      failures = await checkLive(ctx, result.value as never);
+      failures = checkLive ? await checkLive(ctx, result.value as never) : [];
     } catch (error) {
       ctx.log.warn(`${ctx.resource}: live checks skipped: ${ctx.redactor.redact((error as Error).message)}`);
     }
-    return failures.length > 0 ? { inputs: news, failures: forEngine(failures, (t) => ctx.redactor.redact(t)) } : { inputs: news };
+    if (failures.length > 0) return { inputs: news, failures: forEngine(failures, (t) => ctx.redactor.redact(t)) };
+    if (isNew) ctx.commits.announce(definition.commitKeys?.(backend)?.(result.value as never) ?? []);
+    return { inputs: news };
   } finally {
     await done();
   }

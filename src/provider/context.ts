@@ -1,3 +1,4 @@
+import { CallCommits } from "./callCommits";
 import { CommitQueues, type BatchTiming } from "./commitQueue";
 import { Logger } from "./log";
 import { Metrics } from "./metrics";
@@ -10,7 +11,8 @@ export const MODE_ENV = "PULUMI_DHCP_FAILOVER_MODE";
 /** Milliseconds of quiet before a server's batch of edits is committed. */
 export const BATCH_QUIET_ENV = "PULUMI_DHCP_FAILOVER_BATCH_QUIET_MS";
 
-const DEFAULT_TIMING: BatchTiming = { quietMs: 300, maxQuietMs: 5_000, maxWaitMs: 60_000 };
+const DEFAULT_TIMING: BatchTiming = { quietMs: 300, maxQuietMs: 5_000, maxWaitMs: 60_000, stallMs: 2_000 };
+const NO_WAITING: BatchTiming = { quietMs: 0, maxQuietMs: 0, maxWaitMs: 0, stallMs: 0 };
 
 /** What every backend operation gets: the run's shared connections, live reads, commit queues and logging. */
 export interface OperationContext {
@@ -18,7 +20,7 @@ export interface OperationContext {
   readonly resource: string;
   readonly connections: ConnectionPool;
   readonly snapshots: SnapshotCache;
-  readonly commits: CommitQueues;
+  readonly commits: CallCommits;
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly metrics: Metrics;
@@ -40,13 +42,15 @@ function runState(): RunState {
   if (!run) {
     const redactor = new Redactor();
     const quiet = Number(process.env[BATCH_QUIET_ENV] ?? DEFAULT_TIMING.quietMs);
+    const metrics = new Metrics();
+    const timing = { ...DEFAULT_TIMING, quietMs: quiet, maxQuietMs: Math.max(quiet, DEFAULT_TIMING.maxQuietMs), maxWaitMs: Math.max(quiet, DEFAULT_TIMING.maxWaitMs) };
     run = {
       connections: new ConnectionPool(),
       snapshots: new SnapshotCache(),
-      commits: new CommitQueues({ quietMs: quiet, maxQuietMs: Math.max(quiet, DEFAULT_TIMING.maxQuietMs), maxWaitMs: Math.max(quiet, DEFAULT_TIMING.maxWaitMs) }),
+      commits: new CommitQueues(timing, undefined, (key, size, decision) => metrics.count("commit.batch", key, `${size} edit(s): ${decision.reason}`)),
       redactor,
       log: new Logger(redactor),
-      metrics: new Metrics(),
+      metrics,
       naive: process.env[MODE_ENV] === "naive",
     };
   }
@@ -61,14 +65,21 @@ export function operationContext(resource: string, secrets: Iterable<string>): {
   const state = runState();
   state.redactor.remember(secrets);
   if (!state.naive) {
-    return { ctx: { resource, ...state }, done: async () => undefined };
+    const commits = new CallCommits(state.commits);
+    const { activity } = state.commits;
+    activity.callStarted();
+    const done = async () => {
+      commits.end();
+      activity.callEnded();
+    };
+    return { ctx: { resource, connections: state.connections, snapshots: state.snapshots, commits, log: state.log, redactor: state.redactor, metrics: state.metrics }, done };
   }
   const connections = new ConnectionPool();
   const ctx: OperationContext = {
     resource,
     connections,
     snapshots: new SnapshotCache(),
-    commits: new CommitQueues({ quietMs: 0, maxQuietMs: 0, maxWaitMs: 0 }),
+    commits: new CallCommits(new CommitQueues(NO_WAITING)),
     log: state.log,
     redactor: state.redactor,
     metrics: state.metrics,

@@ -99,8 +99,9 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
   }
 
   /** Runs one handler call with the run's context, redacting every secret from whatever it throws. */
-  async function withContext<T>(spec: Inputs, secrets: SecretMap | undefined, body: (ctx: OperationContext) => Promise<T>): Promise<T> {
+  async function withContext<T>(operation: string, spec: Inputs, secrets: SecretMap | undefined, body: (ctx: OperationContext) => Promise<T>): Promise<T> {
     const { ctx, done } = operationContext(label(spec), secretValues(secrets));
+    ctx.metrics.count(`provider.${operation}`, ctx.resource);
     try {
       return await body(ctx);
     } catch (error) {
@@ -116,10 +117,17 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
   }
 
   return {
-    check: (_olds, news) =>
+    check: (olds, news) =>
       checkInputs(
-        { vendorOf: kind.vendorOf, schema: kind.schema, checkLive: (b) => kind.ops(b).checkLive?.bind(kind.ops(b)), label },
+        {
+          vendorOf: kind.vendorOf,
+          schema: kind.schema,
+          checkLive: (b) => kind.ops(b).checkLive?.bind(kind.ops(b)),
+          commitKeys: (b) => kind.ops(b).commitKeys?.bind(kind.ops(b)),
+          label,
+        },
         news,
+        Object.keys(olds).length === 0,
       ),
 
     async diff(_id, olds, news) {
@@ -134,8 +142,10 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
       const next = parseSpec(backend, specFromInputs(news), "inputs");
       const ops = kind.ops(backend);
       const decision = ops.replaceDecision(oldSpec, next);
-      return withContext(next, news.secrets as SecretMap, async (ctx) => {
+      return withContext("diff", next, news.secrets as SecretMap, async (ctx) => {
+        ctx.commits.plan();
         if (decision.replaces.length > 0) {
+          ctx.commits.announce(ops.commitKeys?.(next) ?? []);
           ctx.log.info(`${ctx.resource}: ${decision.replaces.join(", ")} cannot change in place on the servers: it will be replaced`);
           return { changes: true, replaces: decision.replaces, deleteBeforeReplace: decision.deleteBeforeReplace };
         }
@@ -146,7 +156,9 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
         for (const path of secrets) ctx.log.info(`${ctx.resource}: the secret ${path} changed`);
         const comparable = (spec: Inputs) => publicPart(storeSecrets(ops.comparable ? ops.comparable(spec) : spec).spec);
         const inputsChanged = !deepEqual(comparable(oldSpec), comparable(next));
-        return { changes: drift.length > 0 || secrets.length > 0 || inputsChanged, replaces: [], deleteBeforeReplace: false };
+        const changes = drift.length > 0 || secrets.length > 0 || inputsChanged;
+        if (changes) ctx.commits.announce(ops.commitKeys?.(next) ?? []);
+        return { changes, replaces: [], deleteBeforeReplace: false };
       });
     },
 
@@ -154,9 +166,10 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
       const backend = backendOf(inputs);
       const spec = parseSpec(backend, specFromInputs(inputs), "inputs");
       const id = kind.id(spec);
-      return withContext(spec, inputs.secrets as SecretMap, async (ctx) => {
+      return withContext("create", spec, inputs.secrets as SecretMap, async (ctx) => {
         try {
           const ops = kind.ops(backend);
+          ctx.commits.claim(ops.commitKeys?.(spec) ?? []);
           await ops.preflight?.(ctx, spec, "create");
           const live = await ops.create(ctx, spec, { adopt: spec.adopt === true });
           report(ctx, live);
@@ -174,7 +187,7 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
     async read(id, props) {
       const backend = backendOf(props);
       const { state, spec } = stored(backend, props);
-      return withContext(spec, state.secrets, async (ctx) => {
+      return withContext("read", spec, state.secrets, async (ctx) => {
         const live = await kind.ops(backend).read(ctx, spec);
         if (live.live === undefined) return { id: "" };
         const liveSpec = live.live as Inputs;
@@ -193,8 +206,9 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
       const backend = backendOf(news);
       const { state, spec: oldSpec } = stored(backend, olds);
       const next = parseSpec(backend, specFromInputs(news), "inputs");
-      return withContext(next, news.secrets as SecretMap, async (ctx) => {
+      return withContext("update", next, news.secrets as SecretMap, async (ctx) => {
         const ops = kind.ops(backend);
+        ctx.commits.claim(ops.commitKeys?.(next) ?? []);
         await ops.preflight?.(ctx, next, "update");
         const live = await ops.update(ctx, oldSpec, next, { changedSecrets: changedSecrets(state, news.secrets as SecretMap) });
         report(ctx, live);
@@ -206,7 +220,7 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
       const backend = backendOf(props);
       const { state, spec } = stored(backend, props);
       const ops = kind.ops(backend);
-      await withContext(spec, state.secrets, async (ctx) => {
+      await withContext("delete", spec, state.secrets, async (ctx) => {
         await ops.preflight?.(ctx, spec, "delete");
         await ops.delete(ctx, spec);
       });

@@ -75,6 +75,8 @@ export const replicationHandlers: DynamicHandlers = {
         label,
       },
       news,
+      // A trigger's copy is one edit among many: nothing to announce.
+      false,
     ),
 
   async diff(_id, olds, news) {

@@ -3,7 +3,7 @@ import type { CheckFailure } from "../../model/validate";
 import type { Json, LiveObject, MembershipOps, ServerView } from "../backend";
 import type { IscEdit } from "./commit";
 import { extractSubnet, findSubnet, listPools, poolFailoverPeer } from "./conf";
-import { readConfigCached } from "./config";
+import { configKey, readConfigCached } from "./config";
 import { joinPools, leavePools, membershipRemoval } from "./edits";
 import { SIDES, type Side } from "./peerSpec";
 import { applyToBoth } from "./relationship";
@@ -88,6 +88,7 @@ export const iscMembershipOps: MembershipOps<IscMembership> = {
     ],
     deleteBeforeReplace: false,
   }),
+  commitKeys: (m) => SIDES.map((side) => configKey(m.relationship[side])),
   read,
   create: (ctx, m) => join(ctx, m),
   async update(ctx, old, next) {

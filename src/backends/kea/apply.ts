@@ -31,6 +31,7 @@ export interface Committed {
 
 /** Queues the edit on the server's commit queue; resolves when its batch has been written (or refused). */
 export function submit(ctx: OperationContext, server: KeaServer, edit: Edit): Promise<Committed> {
+  ctx.metrics.count("kea.submit", server.label, edit.what);
   return ctx.commits.queue<Edit, Committed>(server.key, (edits) => commitBatch(server, edits)).submit(edit);
 }
 

@@ -12,7 +12,7 @@ import type { JsonObject } from "./haConfig";
 import { desiredSubnet, joinSubnet, leaveSubnet, memberView, primaryOf, type JoinOptions } from "./memberEdit";
 import { inApplyOrder } from "./relationship";
 import { DEFAULT_WAIT_SECONDS, type KeaMembership } from "./schema";
-import { KeaServer } from "./server";
+import { KeaServer, keaServerKey } from "./server";
 import { readStates, waitForStates, watchPeers } from "./status";
 import { findSubnet, insertSubnet, removeSubnet, replaceSubnet, sharedNetwork, subnetDifferences } from "./subnets";
 
@@ -136,6 +136,7 @@ export const membershipOps: MembershipOps<KeaMembership> = {
     if (old.relationship.name !== next.relationship.name) replaces.push("relationship");
     return { replaces, deleteBeforeReplace: replaces.length > 0 };
   },
+  commitKeys: (spec) => spec.relationship.peers.map((peer) => keaServerKey(peer.api)),
   read,
   create: (ctx, spec) => converge(ctx, spec),
   update: (ctx, _old, next) => converge(ctx, next),

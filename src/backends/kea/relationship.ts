@@ -6,7 +6,7 @@ import { applyInOrder, type Edit, type Step } from "./apply";
 import { findLibrary, HA_LIBRARY, LEASE_CMDS, loadedHooksDirectory, putRelationship, relationshipOf, relationships, removeRelationship, type KeaConfig } from "./configEdit";
 import { comparableEntry, declaredPasswords, relationshipEntry, settingsFromEntry, type JsonObject } from "./haConfig";
 import { keaTarget, type KeaPeer, type KeaRelationship, type Role } from "./schema";
-import { KeaServer } from "./server";
+import { KeaServer, keaServerKey } from "./server";
 import { readStates, serverStatus, waitForStates, watchPeers } from "./status";
 import { haFeatures, OLDEST_SUPPORTED } from "./version";
 
@@ -186,6 +186,7 @@ export const relationshipOps: RelationshipOps<KeaRelationship> = {
     // The name marks what this library added on the servers and names the memberships: a new name is a new relationship.
     return old.name === next.name ? { replaces: [], deleteBeforeReplace: false } : { replaces: ["name"], deleteBeforeReplace: true };
   },
+  commitKeys: (spec) => spec.peers.map((peer) => keaServerKey(peer.api)),
   read,
   create: (ctx, spec, options) => converge(ctx, spec, undefined, options.adopt),
   update: (ctx, old, next) => converge(ctx, next, old, false),

@@ -19,6 +19,11 @@ export interface Endpoint {
   configPath: string;
 }
 
+/** Identifies a Kea server across the resources of a run, and names its commit queue. */
+export function keaServerKey(api: KeaApiConnection): string {
+  return `kea:${new URL(api.url).href}`;
+}
+
 export class KeaServer {
   /** Identifies the server across resources of a run (a hub appears in several relationships). */
   readonly key: string;
@@ -29,7 +34,7 @@ export class KeaServer {
     readonly api: KeaApiConnection,
     readonly configPath: string,
   ) {
-    this.key = `kea:${new URL(api.url).href}`;
+    this.key = keaServerKey(api);
   }
 
   static of(ctx: OperationContext, endpoint: Endpoint): KeaServer {

@@ -141,9 +141,13 @@ async function commit(ctx: OperationContext, edits: Edit[]): Promise<string[]> {
   return warnings;
 }
 
+/** One queue per relationship: its scope changes go to Windows together. */
+function queueKey(target: WindowsTarget): string {
+  return `windows:relationship:${computerNameOf(target.primary).toLowerCase()}:${target.name.toLowerCase()}`;
+}
+
 function queueFor(ctx: OperationContext, target: WindowsTarget) {
-  const key = `windows:relationship:${computerNameOf(target.primary).toLowerCase()}:${target.name.toLowerCase()}`;
-  return ctx.commits.queue<Edit, string[]>(key, async (edits): Promise<Array<Settled<string[]>>> => {
+  return ctx.commits.queue<Edit, string[]>(queueKey(target), async (edits): Promise<Array<Settled<string[]>>> => {
     const warnings = await commit(ctx, edits);
     return edits.map(() => ({ ok: true, value: warnings }));
   });
@@ -188,4 +192,12 @@ function replaceDecision(old: WindowsMembership, next: WindowsMembership): Repla
   return { replaces, deleteBeforeReplace: replaces.length > 0 };
 }
 
-export const membershipOps: MembershipOps<WindowsMembership> = { checkLive, replaceDecision, read, create, update, delete: remove };
+export const membershipOps: MembershipOps<WindowsMembership> = {
+  checkLive,
+  replaceDecision,
+  commitKeys: (spec) => [queueKey(spec.relationship)],
+  read,
+  create,
+  update,
+  delete: remove,
+};
