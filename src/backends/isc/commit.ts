@@ -3,6 +3,7 @@ import type { Settled } from "../../provider/commitQueue";
 import { changedFiles, type ConfTree } from "./conf";
 import { configKey, loadConfig, reparse, rootText } from "./config";
 import { IscHost } from "./host";
+import { forgetStates } from "./status";
 import type { IscServer } from "./schema";
 
 /** One change to one server's configuration, applied to a parsed tree; returns warnings for the user. */
@@ -92,9 +93,11 @@ async function install(ctx: OperationContext, host: IscHost, text: string, previ
     await host.install(text, previous);
     ctx.snapshots.invalidate(configKey(server));
     const restarted = await host.restart();
+    forgetStates(ctx);
     if (restarted.ok) return;
     await host.install(previous, previous);
     const restored = await host.restart();
+    forgetStates(ctx);
     const todo = restored.ok
       ? `The new configuration passed dhcpd -t, so what stops dhcpd is on ${server.name} itself (its interfaces, lease file or ports): fix what dhcpd said, then run pulumi up again.`
       : `dhcpd is down on ${server.name}: fix what dhcpd said, start dhcpd by hand, then run pulumi up again.`;

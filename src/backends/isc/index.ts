@@ -20,7 +20,7 @@ export const iscBackend: Backend<IscRelationship, IscMembership, IscReplication>
       const side = isc.primary.name === server ? "primary" : isc.secondary.name === server ? "secondary" : undefined;
       if (!side) throw new Error(`"${server}" is not a server of failover peer "${isc.name}" (${isc.primary.name}, ${isc.secondary.name})`);
       await enterPartnerDown(await IscHost.open(ctx, isc[side]), isc.name);
-      return readStatus(ctx, isc, true);
+      return readStatus(ctx, isc, "fresh");
     },
   },
 };

@@ -4,7 +4,7 @@ import type { LiveObject, RelationshipOps, ReplaceDecision, ServerView } from ".
 import { PartialChangeError } from "../errors";
 import { submitEdit, type EditOutcome } from "./commit";
 import { findFailoverPeer, findFailoverPeers, listPoolPeers, readFailoverPeer, type FailoverPeerDecl } from "./conf";
-import { readConfigCached } from "./config";
+import { configKey, readConfigCached } from "./config";
 import { notWrittenYet, putPeer, reassignmentTarget, removePeer } from "./edits";
 import { actualPeerView, expectedPeerView, relationshipFromPeers, SIDES, type Side } from "./peerSpec";
 import { iscRelationshipTarget, type IscRelationship, type IscServer, type IscTarget } from "./schema";
@@ -125,6 +125,7 @@ export const iscRelationshipOps: RelationshipOps<IscRelationship> = {
   }),
   checkLive,
   replaceDecision,
+  commitKeys: (spec) => SIDES.map((side) => configKey(spec[side])),
   read,
   async create(ctx, spec, { adopt }) {
     const existing = await Promise.all(SIDES.map((side) => peerOn(ctx, spec, side)));
@@ -139,5 +140,5 @@ export const iscRelationshipOps: RelationshipOps<IscRelationship> = {
   async delete(ctx, spec) {
     await applyToBoth(ctx, spec, { primary: removePeer(spec, "primary"), secondary: removePeer(spec, "secondary") });
   },
-  status: (ctx, target) => readStatus(ctx, target as unknown as IscTarget, true),
+  status: (ctx, target) => readStatus(ctx, target as unknown as IscTarget, "fresh"),
 };

@@ -13,14 +13,27 @@ async function stateOf(ctx: OperationContext, target: IscTarget, side: "primary"
   }
 }
 
-/** Each server's state of the peer, read live (once per run unless `fresh`). */
-export async function readStatus(ctx: OperationContext, target: IscTarget, fresh = false): Promise<FailoverStatus> {
+const STATE_KEY_PREFIX = "isc:state:";
+
+/** Every restart changes the failover state of the restarted server and of its partners: reads from before it are dropped. */
+export function forgetStates(ctx: OperationContext): void {
+  ctx.snapshots.invalidatePrefix(STATE_KEY_PREFIX);
+}
+
+/**
+ * Each server's state of the peer, read live: "cached" shares the run's read (which every restart drops),
+ * "fresh" reads anew, and `startedAfter` shares any read started since then, so that concurrent polls of
+ * one server cost one omshell per interval.
+ */
+export async function readStatus(ctx: OperationContext, target: IscTarget, freshness: "cached" | "fresh" | { startedAfter: number } = "cached"): Promise<FailoverStatus> {
   const entries = await Promise.all(
     SIDES.map(async (side) => {
       const server = target[side];
-      const key = `isc:state:${server.ssh.host}:${server.ssh.port}:${server.configPath}:${target.name}`;
-      if (fresh) ctx.snapshots.invalidate(key);
-      return [server.name, await ctx.snapshots.get(key, () => stateOf(ctx, target, side))] as const;
+      const key = `${STATE_KEY_PREFIX}${server.ssh.host}:${server.ssh.port}:${server.configPath}:${target.name}`;
+      const load = () => stateOf(ctx, target, side);
+      if (freshness === "fresh") ctx.snapshots.invalidate(key);
+      const state = typeof freshness === "object" ? ctx.snapshots.since(key, freshness.startedAfter, load) : ctx.snapshots.get(key, load);
+      return [server.name, await state] as const;
     }),
   );
   return Object.fromEntries(entries);
@@ -28,14 +41,16 @@ export async function readStatus(ctx: OperationContext, target: IscTarget, fresh
 
 /**
  * After a change, waits (up to `seconds`) for both peers to reach normal. Not reaching it is not a failure:
- * a restarted primary may sit in recover-wait for up to one MCLT. The state is reported either way.
+ * a restarted primary may sit in recover-wait for up to one MCLT. The state is reported either way. The
+ * first read is the run's read since the last restart; each later one is at most a poll old, shared by
+ * every resource waiting on the same servers.
  */
-export async function waitForNormal(ctx: OperationContext, target: IscTarget, seconds: number): Promise<{ status: FailoverStatus; warnings: string[] }> {
+export async function waitForNormal(ctx: OperationContext, target: IscTarget, seconds: number, pollMs = 1_000): Promise<{ status: FailoverStatus; warnings: string[] }> {
   const deadline = Date.now() + seconds * 1000;
-  let status = await readStatus(ctx, target, true);
+  let status = await readStatus(ctx, target);
   while (Object.values(status).some((s) => s.state !== "normal" && !s.error) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    status = await readStatus(ctx, target, true);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    status = await readStatus(ctx, target, { startedAfter: Date.now() - pollMs });
   }
   const waiting = Object.entries(status).filter(([, s]) => s.state !== "normal");
   const warnings = waiting.map(([server, s]) =>

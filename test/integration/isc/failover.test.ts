@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireLease, dhcpdCtl, omshell, readLabInfo, resetLab, type LabInfo } from "../../lab/index.ts";
 import { PulumiProject } from "../../support/pulumiProject.ts";
 import { configureIscSecrets, iscProgram, iscSecrets, type IscProgramOptions } from "../support/iscProgram.ts";
-import { metricsOf } from "../support/metrics.ts";
+import { metricsFile, metricsOf } from "../support/metrics.ts";
 
 const PEER = "lab-isc";
 
@@ -120,12 +120,13 @@ describe("ISC dhcpd failover through the real Pulumi CLI", () => {
     expect(await waitForNormal(info)).toEqual([2, 2]);
   });
 
-  it("adds a membership whose subnet the partner lacks by copying it there, and removing it takes the copy away", async () => {
-    const [extra] = info.isc.extraSubnets as [string];
+  it("adds memberships whose subnets the partner lacks by copying them there, sharing their waits for normal; removing them takes the copies away", async () => {
+    const [extra, another] = info.isc.extraSubnets as [string, string];
     const network = extra.split("/")[0]!;
     const before = config(1);
     expect(before).not.toContain(`subnet ${network} `);
-    await deploy({ ...options, memberships: { ...options.memberships, extra: { scope: extra } } });
+    const metrics = metricsFile("isc-waits");
+    await deploy({ ...options, memberships: { ...options.memberships, extra: { scope: extra }, another: { scope: another } } }, { PULUMI_DHCP_FAILOVER_METRICS_FILE: metrics });
     const copied = config(1);
     expect(copied).toContain(`subnet ${network} netmask`);
     expect(copied).toContain("copied by pulumi-dhcp-failover from isc1");
@@ -134,6 +135,13 @@ describe("ISC dhcpd failover through the real Pulumi CLI", () => {
       const block = text.slice(text.indexOf(`subnet ${network} `));
       expect(block).toMatch(new RegExp(`pool \\{\\s+failover peer "${PEER}";`));
     }
+    // Both memberships wait for normal after the same restarts: they share each poll of the two servers'
+    // states (one omshell each, both through the lab's one sshd) instead of sending one each.
+    const events = metricsOf(metrics);
+    const updater = events.find((e) => e.event === "isc.write")!.pid;
+    const reads = events.filter((e) => e.pid === updater && e.event === "ssh.exec" && e.detail === "omshell").map((e) => e.at);
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i + 2 < reads.length; i++) expect(reads[i + 2]! - reads[i]!, `omshell reads at ${reads.join(", ")}`).toBeGreaterThanOrEqual(500);
     await run(project.previewNoChanges());
 
     await deploy({ ...options, memberships: { served: { scope: info.isc.subnet } } });
