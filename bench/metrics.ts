@@ -3,8 +3,12 @@
 // and the provider process's peak memory.
 import * as fs from "node:fs";
 
+/** Events that are a round trip to a server (the provider's own bookkeeping events are not). */
+const SERVER_CALLS = new Set(["ssh.connect", "ssh.exec", "kea.command", "isc.restarted", "windows.command"]);
+
 interface Event {
   pid: number;
+  at?: number;
   event: string;
   server?: string;
   detail?: string;
@@ -22,6 +26,8 @@ export interface RunCost {
   iscWrites: Record<string, number>;
   iscRestarts: Record<string, number>;
   keaConfigSets: Record<string, number>;
+  /** When the provider last sent a command to a server or heard from one (epoch ms); undefined: it never did. */
+  lastServerCallAt: number | undefined;
   /** Largest resident set size any provider process reported, in MB. */
   peakRssMb: number;
   providerProcesses: number;
@@ -47,6 +53,7 @@ export function runCost(file: string): RunCost {
   const of = (name: string) => all.filter((e) => e.event === name);
   const server = (e: Event) => e.server ?? "?";
   const kea = of("kea.command");
+  const serverCalls = all.filter((e) => SERVER_CALLS.has(e.event));
   const keaCommands: Record<string, Record<string, number>> = {};
   for (const e of kea) {
     const byName = (keaCommands[server(e)] ??= {});
@@ -60,6 +67,7 @@ export function runCost(file: string): RunCost {
     iscWrites: tally(of("isc.write"), server),
     iscRestarts: tally(of("isc.restart"), server),
     keaConfigSets: tally(kea.filter((e) => e.detail === "config-set"), server),
+    lastServerCallAt: Math.max(...serverCalls.map((e) => e.at ?? 0)) || undefined,
     peakRssMb: Math.round(Math.max(0, ...all.map((e) => e.peakRss ?? 0)) / 2 ** 20),
     providerProcesses: new Set(all.map((e) => e.pid)).size,
   };

@@ -14,6 +14,8 @@ export const STEP_TITLES: Record<Step | "setup", string> = {
 };
 
 export interface StepResult {
+  /** When the CLI was started (epoch ms). */
+  startedAt?: number;
   wallSeconds: number;
   exitCode: number;
   cost: RunCost;
@@ -48,7 +50,7 @@ const sum = (record: Record<string, number>) => Object.values(record).reduce((a,
 interface Row {
   label: string;
   /** The figure for the ratio, and how to show it. */
-  value(cost: RunCost, wall: number): { total: number; text: string } | undefined;
+  value(cost: RunCost, wall: number, result: StepResult): { total: number; text: string } | undefined;
 }
 
 function perServer(record: Record<string, number>, names: readonly string[]): { total: number; text: string } {
@@ -66,6 +68,15 @@ function rows(servers: Servers): Row[] {
     { label: `dhcpd restarts ${servers.isc.join("+")}`, value: (c) => perServer(c.iscRestarts, servers.isc) },
     { label: `Kea config-set ${servers.kea.join("+")}`, value: (c) => perServer(c.keaConfigSets, servers.kea) },
     { label: "provider peak RSS (MB)", value: (c) => ({ total: c.peakRssMb, text: String(c.peakRssMb) }) },
+    {
+      // The rest of the wall time is the engine's own: it saves the stack's state after every step.
+      label: "last server call (s into the run)",
+      value: (c, _wall, r) => {
+        if (c.lastServerCallAt === undefined || r.startedAt === undefined) return undefined;
+        const seconds = Math.max(0, (c.lastServerCallAt - r.startedAt) / 1000);
+        return { total: seconds, text: seconds.toFixed(1) };
+      },
+    },
   ];
 }
 
@@ -83,7 +94,7 @@ function find(measurements: Measurement[], n: number, mode: Mode): Measurement |
 function cell(m: Measurement | undefined, step: Step, row: Row): { total?: number; text: string } {
   const result = m?.steps[step];
   if (!result) return { text: m?.error ? "failed" : "-" };
-  const value = row.value(result.cost, result.wallSeconds);
+  const value = row.value(result.cost, result.wallSeconds, result);
   // "!" marks a run the CLI reported as failed (some resource failed, or changes were left to make).
   // "?" marks figures another run may have disturbed (it restarted a server or took the lab meanwhile).
   const marks = row.label.startsWith("wall") ? `${result.exitCode !== 0 ? "!" : ""}${m?.disturbed ? "?" : ""}` : "";

@@ -3,7 +3,10 @@
 // one write and one restart per resource), side by side. Figures, not assertions: the targets are printed
 // as met or not. Needs `npm run build` first (the programs load dist/); `npm run bench` does both.
 //
-//   node bench/scale.ts [--sizes 10,100,500] [--modes coalesced,naive] [--parallel all|P] [--timeout-minutes 40]
+//   node bench/scale.ts [--sizes 10,100,500] [--modes coalesced,naive] [--parallel all|P] [--timeout-minutes 40] [--keep-events DIR]
+//
+// --keep-events keeps each run's provider events (one JSON line each, timestamped) as DIR/<mode>-<N>-<step>.jsonl,
+// to see when the engine called the provider and when each server was written.
 //
 // Writes bench/results/scale.json (measurements of earlier runs for other sizes or modes are kept) and
 // bench/results/scale.md (the tables for the README).
@@ -22,6 +25,8 @@ import { coverage, scopesFor, seedIscPrimary, seedKeaPrimary } from "./scopes.ts
 const ISC_PEER = "bench-isc";
 const MODE_ENV = "PULUMI_DHCP_FAILOVER_MODE";
 const METRICS_ENV = "PULUMI_DHCP_FAILOVER_METRICS_FILE";
+/** Naive runs queue hundreds of writers on one dhcpd.conf lock: they may wait as long as the step may take. */
+const LOCK_WAIT_ENV = "PULUMI_DHCP_FAILOVER_LOCK_WAIT_SECONDS";
 const MAX_SIZES = 6;
 /** A measurement another run disturbed (it took the lab's run lock meanwhile) is taken again, once. */
 const MAX_ATTEMPTS = 2;
@@ -34,10 +39,12 @@ interface Options {
   timeoutMs: number;
   /** The CLI's --parallel; undefined: every membership at once (N + 8). */
   parallel: number | undefined;
+  /** Where each run's provider events are kept; undefined: they are removed once counted. */
+  keepEvents: string | undefined;
 }
 
 function options(argv: string[]): Options {
-  const { values } = parseArgs({ args: argv, options: { sizes: { type: "string" }, modes: { type: "string" }, "timeout-minutes": { type: "string" }, parallel: { type: "string" } } });
+  const { values } = parseArgs({ args: argv, options: { sizes: { type: "string" }, modes: { type: "string" }, "timeout-minutes": { type: "string" }, parallel: { type: "string" }, "keep-events": { type: "string" } } });
   const sizes = (values.sizes ?? "10,100,500").split(",").map((s) => Number(s.trim()));
   if (sizes.length > MAX_SIZES || sizes.some((n) => !Number.isInteger(n) || n < 2)) {
     throw new Error(`--sizes ${values.sizes}: give up to ${MAX_SIZES} whole numbers of at least 2, comma-separated (e.g. 10,100,500)`);
@@ -50,7 +57,9 @@ function options(argv: string[]): Options {
   if (!(minutes > 0 && minutes <= 120)) throw new Error(`--timeout-minutes ${values["timeout-minutes"]}: give a number of minutes between 1 and 120`);
   const parallel = values.parallel === undefined || values.parallel === "all" ? undefined : Number(values.parallel);
   if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1)) throw new Error(`--parallel ${values.parallel}: give a whole number of at least 1, or "all"`);
-  return { sizes, modes: modes as Mode[], timeoutMs: minutes * 60_000, parallel };
+  const keepEvents = values["keep-events"] === undefined ? undefined : path.resolve(values["keep-events"]);
+  if (keepEvents) fs.mkdirSync(keepEvents, { recursive: true });
+  return { sizes, modes: modes as Mode[], timeoutMs: minutes * 60_000, parallel, keepEvents };
 }
 
 /** The CLI's own "Resources:" summary of a run, on one line. */
@@ -96,10 +105,12 @@ function log(line: string): void {
 }
 
 /** One measured CLI run, with its own metrics file. */
-async function measured(project: PulumiProject, step: Step | "setup", mode: Mode, timeoutMs: number, parallel: number): Promise<StepResult> {
+async function measured(project: PulumiProject, step: Step | "setup", mode: Mode, n: number, parallel: number, opts: Options): Promise<StepResult> {
+  const { timeoutMs } = opts;
   const metrics = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-metrics-")), "events.jsonl");
-  const env = { [MODE_ENV]: mode === "naive" ? "naive" : "coalesced", [METRICS_ENV]: metrics };
+  const env = { [MODE_ENV]: mode === "naive" ? "naive" : "coalesced", [METRICS_ENV]: metrics, [LOCK_WAIT_ENV]: String(Math.ceil(timeoutMs / 1000)) };
   const p = ["--parallel", String(parallel)];
+  const startedAt = Date.now();
   const started = performance.now();
   const result =
     step === "preview"
@@ -108,8 +119,9 @@ async function measured(project: PulumiProject, step: Step | "setup", mode: Mode
         ? await project.preview([...p, "--expect-no-changes"], { env, timeoutMs, allowFailure: true })
         : await project.run(["up", "--yes", "--skip-preview", "--stack", project.stack, ...p], { env, timeoutMs, allowFailure: true });
   const wallSeconds = (performance.now() - started) / 1000;
-  const outcome: StepResult = { wallSeconds: Math.round(wallSeconds * 10) / 10, exitCode: result.code, cost: runCost(metrics), summary: summaryOf(result) };
+  const outcome: StepResult = { startedAt, wallSeconds: Math.round(wallSeconds * 10) / 10, exitCode: result.code, cost: runCost(metrics), summary: summaryOf(result) };
   if (result.code !== 0) outcome.errors = errorsOf(result);
+  if (opts.keepEvents && fs.existsSync(metrics)) fs.copyFileSync(metrics, path.join(opts.keepEvents, `${mode}-${n}-${step}.jsonl`));
   fs.rmSync(path.dirname(metrics), { recursive: true, force: true });
   log(`  ${step}: ${outcome.wallSeconds} s, exit ${outcome.exitCode}, ${outcome.summary}`);
   for (const line of outcome.errors ?? []) log(`    ${line}`);
@@ -138,9 +150,9 @@ function foreignStarts(before: Record<string, number>, after: Record<string, num
 }
 
 /** One size in one mode, on a freshly reset lab, which is reset again afterwards. */
-async function measure(n: number, mode: Mode, timeoutMs: number, requested: number | undefined): Promise<Measurement> {
+async function measure(n: number, mode: Mode, opts: Options): Promise<Measurement> {
   const scopes = scopesFor(n);
-  const parallel = requested ?? n + 8;
+  const parallel = opts.parallel ?? n + 8;
   const measurement: Measurement = { n, mode, parallel, measuredAt: new Date().toISOString(), scopes: { isc: scopes.iscScopes.length, kea: scopes.keaScopes.length }, steps: {} };
   log(`N=${n} ${mode}: resetting the lab, adding ${scopes.iscScopes.length} subnets to isc1 and ${scopes.keaScopes.length} to kea1`);
   await resetLab();
@@ -152,12 +164,12 @@ async function measure(n: number, mode: Mode, timeoutMs: number, requested: numb
     const started = daemonStarts(info);
     project = await PulumiProject.create(`bench-${mode}-${n}`, scaleProgram(info, { iscScopes: [], keaScopes: [] }));
     await configureScaleSecrets(project, info);
-    measurement.steps.setup = await measured(project, "setup", mode, timeoutMs, parallel);
+    measurement.steps.setup = await measured(project, "setup", mode, n, parallel, opts);
     project.writeProgram(scaleProgram(info, scopes));
-    for (const step of ["preview", "up"] as const) measurement.steps[step] = await measured(project, step, mode, timeoutMs, parallel);
+    for (const step of ["preview", "up"] as const) measurement.steps[step] = await measured(project, step, mode, n, parallel, opts);
     measurement.coverage = await coverage(info, scopes, ISC_PEER);
     log(`  in failover after up: ${JSON.stringify(measurement.coverage.inFailover)}`);
-    measurement.steps.previewAfter = await measured(project, "previewAfter", mode, timeoutMs, parallel);
+    measurement.steps.previewAfter = await measured(project, "previewAfter", mode, n, parallel, opts);
     const foreign = foreignStarts(started, daemonStarts(info), measurement.steps);
     if (foreign.length > 0) measurement.disturbed = foreign.join("; ");
   } catch (error) {
@@ -238,7 +250,7 @@ async function main(): Promise<void> {
         let intruder: number | undefined;
         try {
           names = servers(await labUp({ log: (line) => log(`lab: ${line}`) }));
-          measurement = await measure(n, mode, opts.timeoutMs, opts.parallel);
+          measurement = await measure(n, mode, opts);
           intruder = lockHolder();
         } finally {
           release();

@@ -5,6 +5,16 @@ import type { IscServer } from "./schema";
 const RESTART_TIMEOUT_MS = 60_000;
 const RUNNING_WAIT_MS = 15_000;
 const LOCK_WAIT_SECONDS = 300;
+/** Seconds a run waits for another run's lock on dhcpd.conf before it gives up (default LOCK_WAIT_SECONDS). */
+export const LOCK_WAIT_ENV = "PULUMI_DHCP_FAILOVER_LOCK_WAIT_SECONDS";
+
+function lockWaitSeconds(): number {
+  const text = process.env[LOCK_WAIT_ENV];
+  if (text === undefined || text === "") return LOCK_WAIT_SECONDS;
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`${LOCK_WAIT_ENV}=${JSON.stringify(text)}: give a whole number of seconds of at least 1, or unset it for ${LOCK_WAIT_SECONDS}`);
+  return seconds;
+}
 
 export type Validation = { ok: true } | { ok: false; message: string };
 
@@ -112,7 +122,7 @@ export class IscHost {
 
   /** An exclusive lock on the server, held until released: concurrent runs never interleave edits. */
   lock(): Promise<() => Promise<void>> {
-    return this.ssh.lock(this.lockPath, LOCK_WAIT_SECONDS);
+    return this.ssh.lock(this.lockPath, lockWaitSeconds());
   }
 
   run(argv: readonly string[], timeoutMs = 30_000, stdin?: string): Promise<ExecResult> {
