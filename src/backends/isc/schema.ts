@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { sshConnection } from "../../model/connections";
 import { absolutePath, command, ipv4, ipv4Network, label, port, seconds } from "../../model/primitives";
+import { refineReplication, replicationLevel, replicationTriggers } from "../../model/replication";
 
 /** A peer name is written as a quoted string; these characters could never round-trip through dhcpd's lexer. */
 export const peerName = z
@@ -164,24 +165,12 @@ export const iscReplication = z
     relationship: iscTarget,
     /** The server whose configuration is copied: the primary's or the secondary's label. */
     source: label,
-    level: z.enum(["scope", "relationship", "server"]),
+    level: replicationLevel,
     /** The subnets to copy at scope level. */
     scopes: z.array(ipv4Network).min(1).optional(),
-    /** Any values; replication runs again whenever they change. */
-    triggers: z.array(z.json()).optional(),
+    triggers: replicationTriggers,
   })
-  .superRefine((spec, ctx) => {
-    const servers = [spec.relationship.primary.name, spec.relationship.secondary.name];
-    if (!servers.includes(spec.source)) {
-      ctx.addIssue({ code: "custom", path: ["source"], message: `must be one of the relationship's servers: ${servers.join(", ")}` });
-    }
-    if (spec.level === "scope" && !spec.scopes) {
-      ctx.addIssue({ code: "custom", path: ["scopes"], message: 'is required when level is "scope"' });
-    }
-    if (spec.level !== "scope" && spec.scopes) {
-      ctx.addIssue({ code: "custom", path: ["scopes"], message: 'applies only when level is "scope"' });
-    }
-  });
+  .superRefine((spec, ctx) => refineReplication(spec, [spec.relationship.primary.name, spec.relationship.secondary.name], ctx));
 export type IscReplication = z.output<typeof iscReplication>;
 
 /** The target memberships and triggers carry: identity, connections and the peer's statements. */

@@ -8,6 +8,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { keaApiConnection } from "../../model/connections";
 import { absolutePath, ipv4Network, label } from "../../model/primitives";
+import { refineReplication, replicationLevel, replicationTriggers } from "../../model/replication";
 
 /** A Kea server name: it also names the HA_<name> client class, so it stays a plain label. */
 export const serverName = label;
@@ -242,18 +243,11 @@ export const keaReplication = z
     relationship: keaTarget,
     /** The peer whose subnet definitions are copied to the others. */
     source: serverName,
-    level: z.enum(["scope", "relationship", "server"]),
+    level: replicationLevel,
     scopes: z.array(ipv4Network).min(1).optional(),
-    triggers: z.array(z.json()).optional(),
+    triggers: replicationTriggers,
   })
-  .superRefine((spec, ctx) => {
-    const names = spec.relationship.peers.map((p) => p.name);
-    if (!names.includes(spec.source)) {
-      ctx.addIssue({ code: "custom", path: ["source"], message: `must be one of the relationship's peers: ${names.join(", ")}` });
-    }
-    if (spec.level === "scope" && !spec.scopes) ctx.addIssue({ code: "custom", path: ["scopes"], message: 'is required when level is "scope"' });
-    if (spec.level !== "scope" && spec.scopes) ctx.addIssue({ code: "custom", path: ["scopes"], message: 'applies only when level is "scope"' });
-  });
+  .superRefine((spec, ctx) => refineReplication(spec, spec.relationship.peers.map((p) => p.name), ctx, "peers"));
 export type KeaReplication = z.output<typeof keaReplication>;
 
 /**

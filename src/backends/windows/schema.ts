@@ -7,6 +7,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { powerShellConnection } from "../../model/connections";
 import { hostname, label } from "../../model/primitives";
+import { refineReplication, replicationLevel, replicationTriggers } from "../../model/replication";
 
 /** Windows accepts up to 126 characters; these characters are safe in every message and state file. */
 export const relationshipName = z
@@ -142,22 +143,11 @@ export const windowsReplication = z
     relationship: windowsTarget,
     /** The server whose scope configuration overwrites its partner's: the primary's or the secondary's label. */
     source: label,
-    level: z.enum(["scope", "relationship", "server"]),
+    level: replicationLevel,
     scopes: z.array(scopeId).min(1).optional(),
-    triggers: z.array(z.json()).optional(),
+    triggers: replicationTriggers,
   })
-  .superRefine((spec, ctx) => {
-    const servers = [spec.relationship.primary.name, spec.relationship.secondary.name];
-    if (!servers.includes(spec.source)) {
-      ctx.addIssue({ code: "custom", path: ["source"], message: `must be one of the relationship's servers: ${servers.join(", ")}` });
-    }
-    if (spec.level === "scope" && !spec.scopes) {
-      ctx.addIssue({ code: "custom", path: ["scopes"], message: 'is required when level is "scope"' });
-    }
-    if (spec.level !== "scope" && spec.scopes) {
-      ctx.addIssue({ code: "custom", path: ["scopes"], message: 'applies only when level is "scope"' });
-    }
-  });
+  .superRefine((spec, ctx) => refineReplication(spec, [spec.relationship.primary.name, spec.relationship.secondary.name], ctx));
 export type WindowsReplication = z.output<typeof windowsReplication>;
 
 /** The target memberships and triggers carry (see windowsTarget for why the parameters are part of it). */
