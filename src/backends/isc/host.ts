@@ -8,7 +8,7 @@ const LOCK_WAIT_SECONDS = 300;
 /** Seconds a run waits for another run's lock on dhcpd.conf before it gives up (default LOCK_WAIT_SECONDS). */
 export const LOCK_WAIT_ENV = "PULUMI_DHCP_FAILOVER_LOCK_WAIT_SECONDS";
 
-function lockWaitSeconds(): number {
+export function lockWaitSeconds(): number {
   const text = process.env[LOCK_WAIT_ENV];
   if (text === undefined || text === "") return LOCK_WAIT_SECONDS;
   const seconds = Number(text);
