@@ -1,3 +1,4 @@
+import { typicalGap, withGap } from "./gaps";
 import { RunActivity } from "./runActivity";
 
 /** One edit's outcome inside a committed batch. */
@@ -22,7 +23,6 @@ export interface BatchTiming {
  * edits, so that a trickle forms one batch, not one per pause.
  */
 const GAP_FACTOR = 8;
-const RECENT_GAPS = 8;
 
 /** What a pending batch knows when it decides whether to go. */
 export interface BatchState {
@@ -57,8 +57,7 @@ export type BatchObserver = (key: string, size: number, decision: Extract<BatchD
 export function decideBatch(state: BatchState, timing: BatchTiming): BatchDecision {
   const left = timing.maxWaitMs - (state.now - state.firstArrival);
   if (left <= 0) return { commit: true, reason: "waited long enough" };
-  const typicalGap = state.gaps.length === 0 ? 0 : state.gaps.reduce((sum, gap) => sum + gap, 0) / state.gaps.length;
-  const quiet = Math.min(timing.maxQuietMs, Math.max(timing.quietMs, GAP_FACTOR * typicalGap));
+  const quiet = Math.min(timing.maxQuietMs, Math.max(timing.quietMs, GAP_FACTOR * typicalGap(state.gaps)));
   if (state.outstanding === 0) {
     if (state.announced) {
       // The engine may still be checking resources whose edits belong here: only a pause in its checks says it is done.
@@ -120,7 +119,7 @@ export class CommitQueue<E, R> {
     return new Promise<R>((resolve, reject) => {
       const now = Date.now();
       if (this.pending.length === 0) this.firstArrival = now;
-      else this.gaps = [...this.gaps, now - this.lastArrival].slice(-RECENT_GAPS);
+      else this.gaps = withGap(this.gaps, now - this.lastArrival);
       this.lastArrival = now;
       if (options.announced) this.announced = true;
       this.pending.push({ edit, options, resolve, reject });

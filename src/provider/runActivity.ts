@@ -1,3 +1,5 @@
+import { typicalGap, withGap } from "./gaps";
+
 /**
  * What the engine is doing with this provider process, as the commit queues need to know it.
  *
@@ -11,8 +13,6 @@
  * may still be checking resources while the first creates arrive, so "every announced edit is here"
  * holds only once the checks and diffs have paused.
  */
-const RECENT_GAPS = 8;
-
 export class RunActivity {
   /** Edits announced per queue key and not yet submitted (nor given up by their call). */
   private readonly expected = new Map<string, number>();
@@ -63,7 +63,7 @@ export class RunActivity {
   /** A check or diff started: the engine is still planning, and may announce more. */
   planningStarted(): void {
     const now = Date.now();
-    if (this.lastPlanning > 0) this.planningGaps = [...this.planningGaps, now - this.lastPlanning].slice(-RECENT_GAPS);
+    if (this.lastPlanning > 0) this.planningGaps = withGap(this.planningGaps, now - this.lastPlanning);
     this.planning++;
     this.lastPlanning = now;
   }
@@ -75,7 +75,7 @@ export class RunActivity {
 
   /** How long no check or diff has been running (0 while one is), and the typical gap between their starts. */
   planningQuiet(): { forMs: number; typicalGapMs: number } {
-    const typicalGapMs = this.planningGaps.length === 0 ? 0 : this.planningGaps.reduce((sum, gap) => sum + gap, 0) / this.planningGaps.length;
+    const typicalGapMs = typicalGap(this.planningGaps);
     if (this.planning > 0) return { forMs: 0, typicalGapMs };
     return { forMs: this.lastPlanning === 0 ? Number.POSITIVE_INFINITY : Date.now() - this.lastPlanning, typicalGapMs };
   }
