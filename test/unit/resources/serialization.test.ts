@@ -84,3 +84,33 @@ describe("resources registered with secrets", () => {
     expect((member.inputs.relationship as { name: string }).name).toBe("rel");
   });
 });
+
+describe("many resources of one kind", () => {
+  it("serialize their provider once, not once per resource", async () => {
+    // The SDK caches serialized providers per provider object: a new object per resource would pay the
+    // closure serialization (and its share of every preview's time) for every resource.
+    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: (...args: unknown[]) => unknown };
+    const original = closure.serializeFunction;
+    let calls = 0;
+    closure.serializeFunction = (...args: unknown[]) => {
+      calls += 1;
+      return original(...args);
+    };
+    try {
+      const ssh = { host: "127.0.0.1", port: 2222, username: "root", hostKeySha256: `SHA256:${"B".repeat(43)}`, privateKey: "key" };
+      const relationship = new lib.FailoverRelationship("many", {
+        vendor: "isc",
+        primary: { name: "isc1", address: "10.231.1.11", ssh },
+        secondary: { name: "isc2", address: "10.231.1.12", ssh },
+        isc: { mclt: 10, split: 128 },
+      });
+      const members = Array.from({ length: 5 }, (_, i) => new lib.FailoverScopeMembership(`many-${i}`, { relationship, scope: `10.231.${20 + i}.0/24` }));
+      await new Promise<void>((resolve) => pulumi.all(members.map((m) => m.urn)).apply(() => resolve()));
+    } finally {
+      closure.serializeFunction = original;
+    }
+    // One relationship and five memberships: one serialization per kind.
+    expect(calls).toBeLessThanOrEqual(2);
+    expect(providerFor("membership")).toBe(providerFor("membership"));
+  });
+});
