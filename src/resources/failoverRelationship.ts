@@ -5,6 +5,11 @@ import { providerFor } from "./provider";
 import { relationshipTarget } from "./targets";
 import { SECRET_OUTPUTS, toWireInputs, withOutputKeys } from "./wire";
 
+export interface DeclaredMembership {
+  resource: pulumi.Resource;
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
 const OUTPUTS = ["target", "summary", "status", "stateVersion", "warnings", "secretHashes"];
 
 /**
@@ -26,6 +31,8 @@ export class FailoverRelationship<V extends Vendor = Vendor> extends pulumi.dyna
   readonly vendorName: V;
   /** The relationship's identity and connections, with secrets (so marked secret), for its memberships and triggers. */
   readonly connectionTarget: pulumi.Output<unknown>;
+  /** Its memberships declared so far, with their own explicit dependencies: its triggers run after them. */
+  readonly declaredMemberships: DeclaredMembership[] = [];
 
   constructor(name: string, args: RelationshipArgs<V>, opts?: pulumi.CustomResourceOptions) {
     const full = { ...args, name: args.name ?? name } as Record<string, unknown>;

@@ -29,12 +29,14 @@ export class FailoverScopeMembership<V extends Vendor = Vendor> extends pulumi.d
   constructor(name: string, args: FailoverScopeMembershipArgs<V>, opts?: pulumi.CustomResourceOptions) {
     const { relationship, ...rest } = args;
     const inputs = { ...rest, vendor: relationship.vendorName, relationship: relationship.connectionTarget } as Record<string, unknown>;
+    const explicit = dependencies(opts?.dependsOn);
     super(providerFor("membership"), name, withOutputKeys(toWireInputs(inputs), OUTPUTS), {
       ...opts,
       // The target is computed from the relationship's arguments, not its outputs: say the order explicitly.
-      dependsOn: [relationship, ...dependencies(opts?.dependsOn)],
+      dependsOn: [relationship, ...explicit],
       additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS],
     });
+    relationship.declaredMemberships.push({ resource: this, dependsOn: explicit });
   }
 }
 

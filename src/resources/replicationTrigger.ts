@@ -20,6 +20,26 @@ export type ReplicationTriggerArgs<V extends Vendor> = {
 } & Partial<ReplicationArgsByVendor[V]>;
 
 /**
+ * The trigger's dependencies: the given ones plus every membership of its relationship that the program
+ * declares in the same turn of the event loop, before or after the trigger (a replication must copy what
+ * those memberships write). A membership that itself depends on the trigger is left out: that order is the
+ * program's own choice, and waiting on it would never end.
+ */
+function afterDeclaredMemberships(
+  relationship: FailoverRelationship,
+  given: pulumi.Input<pulumi.Resource>[],
+  self: () => pulumi.Resource,
+): Promise<pulumi.Input<pulumi.Resource>[]> {
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      const trigger = self();
+      const members = relationship.declaredMemberships.filter((m) => !m.dependsOn.includes(trigger)).map((m) => m.resource);
+      resolve([...given, ...members]);
+    }),
+  );
+}
+
+/**
  * Copies scope configuration from one server to its partner, as Windows IPAM and Micetro do: failover
  * replicates leases, never configuration. Its preview reports scopes whose two copies differ.
  */
@@ -34,9 +54,10 @@ export class ReplicationTrigger<V extends Vendor = Vendor> extends pulumi.dynami
   constructor(name: string, args: ReplicationTriggerArgs<V>, opts?: pulumi.CustomResourceOptions) {
     const { relationship, ...rest } = args;
     const inputs = { ...rest, vendor: relationship.vendorName, relationship: relationship.connectionTarget } as Record<string, unknown>;
+    const explicit = dependencies(opts?.dependsOn);
     super(providerFor("replication"), name, withOutputKeys(toWireInputs(inputs), OUTPUTS), {
       ...opts,
-      dependsOn: [relationship, ...dependencies(opts?.dependsOn)],
+      dependsOn: afterDeclaredMemberships(relationship, [relationship, ...explicit], () => this),
       additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS],
     });
   }
