@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { Command } from "./interpreter.ts";
-import { isDhcpAdministrator, type EmuRelationship, type EmuScope, type EmuServer, type EmuState } from "./store.ts";
+import { findServer, isDhcpAdministrator, type EmuRelationship, type EmuScope, type EmuServer, type EmuState } from "./store.ts";
 import { IPAddress, PSError, PSObject, Refusal, TimeSpan, toNumber, toText, typeName, type Value } from "./values.ts";
 
 const ERR = {
@@ -100,8 +100,8 @@ export function emulatorCommands(state: EmuState): Command[] {
     if (parameters.get("whatif") === true) throw new Refusal(`${cmdlet} -WhatIf: not modelled`);
     const computerName = text(parameters, "computername");
     if (computerName === undefined) throw new Refusal(`${cmdlet} without -ComputerName: the emulator has no local DHCP server`);
-    const server = state.servers[computerName.toLowerCase()];
-    journal(computerName.toLowerCase(), cmdlet, parameters);
+    const server = findServer(state, computerName);
+    journal((server?.computerName ?? computerName).toLowerCase(), cmdlet, parameters);
     if (!server || !server.reachable) {
       throw new PSError(`Failed to ${action} on DHCP server ${computerName}. The RPC server is unavailable.`, `WIN32 1722,${cmdlet}`);
     }
@@ -117,7 +117,7 @@ export function emulatorCommands(state: EmuState): Command[] {
   }
 
   function partnerOf(cmdlet: string, server: EmuServer, relationship: EmuRelationship): EmuServer {
-    const partner = state.servers[relationship.partnerServer.toLowerCase()];
+    const partner = findServer(state, relationship.partnerServer);
     if (!partner || !partner.reachable) {
       fail(cmdlet, ERR.SERVER_NOT_REACHABLE, `The failover partner server ${relationship.partnerServer} of ${server.computerName} cannot be reached. ERROR_DHCP_SERVER_NOT_REACHABLE`);
     }
@@ -133,7 +133,7 @@ export function emulatorCommands(state: EmuState): Command[] {
 
   function mirror(server: EmuServer, partner: EmuServer, name: string): EmuRelationship | undefined {
     const record = partner.relationships.find((r) => r.name.toLowerCase() === name.toLowerCase());
-    return record && record.partnerServer.toLowerCase() === server.computerName.toLowerCase() ? record : undefined;
+    return record && findServer(state, record.partnerServer) === server ? record : undefined;
   }
 
   function relationshipOfScope(server: EmuServer, scopeId: string): EmuRelationship | undefined {
@@ -148,13 +148,14 @@ export function emulatorCommands(state: EmuState): Command[] {
 
   function effectiveState(server: EmuServer, relationship: EmuRelationship): string {
     if (relationship.state === "PartnerDown") return "PartnerDown";
-    const partner = state.servers[relationship.partnerServer.toLowerCase()];
+    const partner = findServer(state, relationship.partnerServer);
     return partner?.reachable ? "Normal" : "CommunicationInterrupted";
   }
 
   function failoverObject(server: EmuServer, r: EmuRelationship): PSObject {
-    const primary = r.serverType === "PrimaryServer" ? server.computerName : r.partnerServer;
-    const secondary = r.serverType === "PrimaryServer" ? r.partnerServer : server.computerName;
+    const partner = findServer(state, r.partnerServer);
+    const [primary, secondary] = r.serverType === "PrimaryServer" ? [server, partner] : [partner, server];
+    const nameOf = (host: EmuServer | undefined, fallback: string) => host?.computerName ?? fallback;
     return new PSObject("DhcpServerv4Failover", {
       Name: r.name,
       PartnerServer: r.partnerServer,
@@ -168,8 +169,10 @@ export function emulatorCommands(state: EmuState): Command[] {
       State: effectiveState(server, r),
       ScopeId: r.scopeIds.map((id) => new IPAddress(id)),
       EnableAuth: r.enableAuth,
-      PrimaryServerName: primary,
-      SecondaryServerName: secondary,
+      PrimaryServerName: nameOf(primary, r.partnerServer),
+      SecondaryServerName: nameOf(secondary, r.partnerServer),
+      PrimaryServerIP: primary?.address ? new IPAddress(primary.address) : null,
+      SecondaryServerIP: secondary?.address ? new IPAddress(secondary.address) : null,
       ServerType: r.serverType,
     });
   }
@@ -211,7 +214,7 @@ export function emulatorCommands(state: EmuState): Command[] {
         fail(cmdlet, ERR.RELATIONSHIP_EXISTS, `A failover relationship named ${name} already exists on DHCP server ${server.computerName}. ERROR_DHCP_FO_RELATIONSHIP_EXISTS`);
       }
       if (server.relationships.length >= MAX_RELATIONSHIPS) fail(cmdlet, ERR.MAX_RELATIONSHIPS, `DHCP server ${server.computerName} already has ${MAX_RELATIONSHIPS} failover relationships. ERROR_DHCP_FO_MAX_RELATIONSHIPS`);
-      const partner = state.servers[partnerName.toLowerCase()];
+      const partner = findServer(state, partnerName);
       if (!partner || !partner.reachable) fail(cmdlet, ERR.SERVER_NOT_REACHABLE, `The partner DHCP server ${partnerName} cannot be reached. ERROR_DHCP_SERVER_NOT_REACHABLE`);
       if (partner === server) fail(cmdlet, ERR.INVALID_PARAMETER, "The partner server must be another DHCP server.");
       denyUnlessAdministrator(cmdlet, partner, "configure the failover partner");
@@ -620,10 +623,14 @@ export function emulatorCommands(state: EmuState): Command[] {
     },
   };
 
-  return [
-    addFailover, setFailover, removeFailover, addFailoverScope, removeFailoverScope, invokeReplication, getFailover, getVersion,
-    getScopeStatistics, getScope, setScope, removeScope, getOptionValue, getReservation, getExclusion, getPolicy, convertToJson, convertFromJson,
-  ];
+  // DhcpServer is a CDXML module (its help file is PS_DhcpServerv4Failover_v1.0.0.cdxml-help.xml): its
+  // functions see $ErrorActionPreference only from the global scope. ConvertTo-/ConvertFrom-Json are compiled
+  // cmdlets and see the caller's scope.
+  const dhcpServer = [
+    addFailover, setFailover, removeFailover, addFailoverScope, removeFailoverScope, invokeReplication, { ...getFailover, ignoresErrorActionStop: true }, getVersion,
+    getScopeStatistics, getScope, setScope, removeScope, getOptionValue, getReservation, getExclusion, getPolicy,
+  ].map((command): Command => ({ ...command, cdxml: true }));
+  return [...dhcpServer, convertToJson, convertFromJson];
 }
 
 function plain(value: Value): unknown {

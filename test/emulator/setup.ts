@@ -45,6 +45,8 @@ export interface ServerSetup {
   version?: keyof typeof WINDOWS_VERSIONS;
   scopes?: EmuScope[];
   reachable?: boolean;
+  /** The server's IPv4 address, reported as PrimaryServerIP/SecondaryServerIP. */
+  address?: string;
 }
 
 /** Creates (or resets) servers: no relationships, the given scopes. */
@@ -53,6 +55,7 @@ export async function addServers(dir: string, servers: ServerSetup[]): Promise<v
     for (const server of servers) {
       state.servers[server.computerName.toLowerCase()] = {
         computerName: server.computerName,
+        ...(server.address === undefined ? {} : { address: server.address }),
         version: { ...WINDOWS_VERSIONS[server.version ?? "2019"] },
         reachable: server.reachable ?? true,
         scopes: server.scopes ?? [],

@@ -67,6 +67,8 @@ export interface EmuRelationship {
 
 export interface EmuServer {
   computerName: string;
+  /** The server's IPv4 address (PrimaryServerIP/SecondaryServerIP); -ComputerName and -PartnerServer may name it so. */
+  address?: string;
   version: { major: number; minor: number };
   /** False: the server does not answer (powered off, network down). */
   reachable: boolean;
@@ -99,6 +101,23 @@ export interface EmuState {
   removeLastScopeDeletesRelationship: boolean;
   /** Who runs the scripts; DEFAULT_ACCOUNT when absent. */
   account?: EmuAccount;
+}
+
+/**
+ * The server a -ComputerName or -PartnerServer names: by computer name, by FQDN when the state holds the short
+ * name (or the other way round), or by address. Windows takes "IP Address or host name" for both.
+ */
+export function findServer(state: EmuState, identity: string): EmuServer | undefined {
+  const wanted = identity.trim().toLowerCase();
+  const exact = state.servers[wanted];
+  if (exact) return exact;
+  const short = (name: string) => name.split(".")[0]!;
+  return Object.values(state.servers).find((server) => {
+    const name = server.computerName.toLowerCase();
+    if (server.address === wanted) return true;
+    const oneIsShort = !name.includes(".") || !wanted.includes(".");
+    return oneIsShort && !/^\d+$/.test(short(wanted)) && short(name) === short(wanted);
+  });
 }
 
 /** Whether the account running the scripts is in the server's DHCP Administrators group. */

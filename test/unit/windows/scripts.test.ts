@@ -93,6 +93,18 @@ describe("generated PowerShell", () => {
     );
   });
 
+  // DhcpServer is a CDXML module: the prologue's preference does not reach it (PowerShell/PowerShell#4568).
+  it.each(SCRIPT_KINDS)("%s stops on every DhcpServer call's error and fails on any error it only wrote", (kind) => {
+    const lines = script(kind, inputFor(kind, "x", 1)).text.split("\n");
+    const calls = lines.map((line, index) => ({ line, index })).filter(({ line }) => /(^|[=(]\s*)(Get|Set|Add|Remove|Invoke)-Dhcp\w+ /.test(line));
+    for (const { line, index } of calls) {
+      if (/ @p$/.test(line)) expect(lines.find((l) => l.startsWith("$p = @{"))).toContain("ErrorAction = 'Stop'; ErrorVariable = 'failed'");
+      else expect(line).toMatch(/ -ErrorAction Stop -ErrorVariable failed$/);
+      expect(lines[index + 1]).toBe("foreach ($e in $failed) { throw $e }");
+    }
+    expect(calls.length > 0 || kind === "checkGroup").toBe(true);
+  });
+
   it("keeps a shared secret out of the script's visible text", () => {
     const text = script("addFailover", inputFor("addFailover", "Sup3r-Secret-Value", 1)).text;
     expect(text).not.toContain("Sup3r-Secret-Value");
