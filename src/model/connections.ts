@@ -32,9 +32,13 @@ export const sshConnection = z
   });
 export type SshConnection = z.output<typeof sshConnection>;
 
-/** A local PowerShell session (node-powershell) that reaches the DHCP server with -ComputerName. */
+/**
+ * A local PowerShell session (node-powershell) that reaches the DHCP server with -ComputerName. Windows
+ * PowerShell 5.1 by default: it loads the DhcpServer module natively, while PowerShell 7 (`pwsh`) lists it as
+ * "Untested with Compatibility Layer" (implicit remoting into a 5.1 session, deserialized objects).
+ */
 export const localPowerShell = z.strictObject({
-  executable: z.string().min(1).default("pwsh"),
+  executable: z.string().min(1).default("powershell.exe"),
   computerName: hostname,
 });
 
