@@ -84,7 +84,13 @@ function ipNumber(address: string): number {
   return address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
 
-export function emulatorCommands(state: EmuState): Command[] {
+/** Where a session runs: over SSH it runs on the machine it logged on to, the first server its scripts name. */
+export interface SessionContext {
+  transport: "ssh" | "local";
+  machine?: string;
+}
+
+export function emulatorCommands(state: EmuState, session: SessionContext = { transport: "local" }): Command[] {
   function journal(server: string, cmdlet: string, parameters: Parameters): void {
     const recorded: Record<string, unknown> = {};
     for (const [name, value] of parameters) {
@@ -102,11 +108,21 @@ export function emulatorCommands(state: EmuState): Command[] {
     if (computerName === undefined) throw new Refusal(`${cmdlet} without -ComputerName: the emulator has no local DHCP server`);
     const server = findServer(state, computerName);
     journal((server?.computerName ?? computerName).toLowerCase(), cmdlet, parameters);
+    if (server && session.transport === "ssh") session.machine ??= server.computerName;
+    denyWithoutOutboundCredentials(cmdlet, server, computerName, action);
     if (!server || !server.reachable) {
       throw new PSError(`Failed to ${action} on DHCP server ${computerName}. The RPC server is unavailable.`, `WIN32 1722,${cmdlet}`);
     }
     denyUnlessAdministrator(cmdlet, server, action);
     return server;
+  }
+
+  /** A key logon over SSH reaches no other computer (PowerShell/Win32-OpenSSH#518, #1264): Windows answers Access denied. */
+  function denyWithoutOutboundCredentials(cmdlet: string, server: EmuServer | undefined, name: string, action: string): void {
+    if (session.transport !== "ssh" || session.machine === undefined) return;
+    const machine = findServer(state, session.machine);
+    if (machine?.sshLogon !== "key" || server === machine) return;
+    throw new PSError(`Failed to ${action} on DHCP server ${server?.computerName ?? name}. Access is denied.`, `WIN32 5,${cmdlet}`);
   }
 
   /** DHCP Users may read; every change needs DHCP Administrators, on the partner too when it reaches it. */
@@ -118,6 +134,7 @@ export function emulatorCommands(state: EmuState): Command[] {
 
   function partnerOf(cmdlet: string, server: EmuServer, relationship: EmuRelationship): EmuServer {
     const partner = findServer(state, relationship.partnerServer);
+    denyWithoutOutboundCredentials(cmdlet, partner, relationship.partnerServer, "configure the failover partner");
     if (!partner || !partner.reachable) {
       fail(cmdlet, ERR.SERVER_NOT_REACHABLE, `The failover partner server ${relationship.partnerServer} of ${server.computerName} cannot be reached. ERROR_DHCP_SERVER_NOT_REACHABLE`);
     }
@@ -215,6 +232,7 @@ export function emulatorCommands(state: EmuState): Command[] {
       }
       if (server.relationships.length >= MAX_RELATIONSHIPS) fail(cmdlet, ERR.MAX_RELATIONSHIPS, `DHCP server ${server.computerName} already has ${MAX_RELATIONSHIPS} failover relationships. ERROR_DHCP_FO_MAX_RELATIONSHIPS`);
       const partner = findServer(state, partnerName);
+      denyWithoutOutboundCredentials(cmdlet, partner, partnerName, "configure the failover partner");
       if (!partner || !partner.reachable) fail(cmdlet, ERR.SERVER_NOT_REACHABLE, `The partner DHCP server ${partnerName} cannot be reached. ERROR_DHCP_SERVER_NOT_REACHABLE`);
       if (partner === server) fail(cmdlet, ERR.INVALID_PARAMETER, "The partner server must be another DHCP server.");
       denyUnlessAdministrator(cmdlet, partner, "configure the failover partner");

@@ -91,6 +91,13 @@ export function setDhcpAdministrator(dir: string, computerName: string, member: 
   });
 }
 
+/** How PowerShell over SSH sessions to the server log on: with "key" they reach no other computer. */
+export function setSshLogon(dir: string, computerName: string, logon: "key" | "password"): Promise<void> {
+  return editServer(dir, computerName, (server) => {
+    server.sshLogon = logon;
+  });
+}
+
 export function setReachable(dir: string, computerName: string, reachable: boolean): Promise<void> {
   return editServer(dir, computerName, (server) => {
     server.reachable = reachable;

@@ -74,6 +74,12 @@ export interface EmuServer {
   reachable: boolean;
   scopes: EmuScope[];
   relationships: EmuRelationship[];
+  /**
+   * How PowerShell over SSH sessions to this server logged on. "key": Windows OpenSSH gives the session no
+   * credentials for outbound authentication (PowerShell/Win32-OpenSSH#518, #1264), so nothing it runs can reach
+   * another computer. Absent or "password": it can. The lab's sshd takes keys only, so tests choose (an assumption).
+   */
+  sshLogon?: "key" | "password";
   /** SIDs in the server's DHCP Administrators group (nested groups resolved); absent: the account is a member. */
   dhcpAdministrators?: string[];
 }

@@ -51,7 +51,10 @@ export class CmdletError extends Error {
 /** What to do about the failures people meet most, keyed by what Windows says. */
 function advice(message: string): string {
   if (/access is denied|permission/i.test(message)) {
-    return " Run as a member of DHCP Administrators on both servers; through remoting, the write also reaches the partner (second hop): use Kerberos delegation, CredSSP, or SSH to the server itself.";
+    return (
+      " Run as a member of DHCP Administrators on both servers. The failover cmdlets also configure the partner with the session's credentials: " +
+      "a local session needs Kerberos delegation or CredSSP for that second hop, and PowerShell over SSH needs a password logon (a key logon has no credentials for another computer)."
+    );
   }
   if (/RPC server is unavailable|not reachable|cannot connect|unable to connect/i.test(message)) {
     return " Check that the server is up and the DHCP Server service runs, then run `pulumi up` again.";

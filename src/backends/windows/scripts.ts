@@ -203,6 +203,15 @@ policies = $policies
 })`;
 
 /**
+ * A read-only call to the server itself, then to the partner from this server's session: the hop Add-/Set-/Remove-DhcpServerv4Failover and
+ * replication make with the session's credentials, which a Windows OpenSSH key logon does not have.
+ */
+const REACH_PARTNER = `$step = 'Get-DhcpServerVersion'
+${call("$version = Get-DhcpServerVersion -ComputerName $in.computerName")}
+${call("$version = Get-DhcpServerVersion -ComputerName $in.partner")}
+$result = $true`;
+
+/**
  * Whether the account running the scripts is in a group (DHCP Administrators) on the server, nested groups
  * included: the group's members, resolved recursively, against the account's SID. Read-only.
  */
@@ -237,6 +246,7 @@ const BODIES = {
   replicate: { cmdlet: "Invoke-DhcpServerv4FailoverReplication", body: REPLICATE },
   readScopeConfig: { cmdlet: "Get-DhcpServerv4Scope", body: READ_SCOPE_CONFIG },
   checkGroup: { cmdlet: "GroupPrincipal.GetMembers", body: CHECK_GROUP },
+  reachPartner: { cmdlet: "Get-DhcpServerVersion", body: REACH_PARTNER },
 } as const;
 
 export const SCRIPT_KINDS = Object.keys(BODIES) as ScriptKind[];

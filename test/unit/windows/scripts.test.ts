@@ -64,6 +64,8 @@ function inputFor(kind: ScriptKind, s: string, n: number): Record<string, unknow
       return { ...base, scopeIds: [s] };
     case "checkGroup":
       return { ...base, group: s };
+    case "reachPartner":
+      return { ...base, partner: s };
   }
 }
 
