@@ -1,6 +1,7 @@
 // The DhcpServer cmdlets as Microsoft documents them (docset/winserver2022-ps/dhcpserver), acting on the
 // emulated pair's state, with their documented errors. Error ids follow Windows' "DHCP <code>,<cmdlet>" form
-// with the MS-DHCPM codes (20113 ERROR_DHCP_FO_SCOPE_ALREADY_IN_RELATIONSHIP, ...).
+// with the dhcpsapi.h / MS-DHCPM codes (20113 ERROR_DHCP_FO_SCOPE_ALREADY_IN_RELATIONSHIP, ...). CONTRACT.md
+// names the source of each behaviour, and which ones are assumptions.
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { Command } from "./interpreter.ts";
@@ -19,7 +20,8 @@ const ERR = {
   SERVER_NOT_REACHABLE: 20122,
   NAME_TOO_LONG: 20125,
   MAX_RELATIONSHIPS: 20128,
-  FEATURE_NOT_SUPPORTED: 20131,
+  SCOPE_SYNC_IN_PROGRESS: 20133,
+  FEATURE_NOT_SUPPORTED: 20134,
   INVALID_PARAMETER: 87,
 } as const;
 
@@ -153,6 +155,11 @@ export function emulatorCommands(state: EmuState, session: SessionContext = { tr
     return record && findServer(state, record.partnerServer) === server ? record : undefined;
   }
 
+  /** A configuration sync between the partners is running: Add-/Remove-DhcpServerv4FailoverScope fail, retryable. */
+  function refuseDuringSync(cmdlet: string, server: EmuServer, relationship: EmuRelationship): void {
+    if (relationship.syncInProgress) fail(cmdlet, ERR.SCOPE_SYNC_IN_PROGRESS, `A scope synchronisation of failover relationship ${relationship.name} is in progress on DHCP server ${server.computerName}; try again later. ERROR_DHCP_FO_SCOPE_SYNC_IN_PROGRESS`);
+  }
+
   function relationshipOfScope(server: EmuServer, scopeId: string): EmuRelationship | undefined {
     return server.relationships.find((r) => r.scopeIds.includes(scopeId));
   }
@@ -163,10 +170,23 @@ export function emulatorCommands(state: EmuState, session: SessionContext = { tr
     return scope;
   }
 
+  /**
+   * The state Get-DhcpServerv4Failover reports. A state a test set (RECOVER, RECOVER_WAIT, RECOVER_DONE,
+   * POTENTIAL_CONFLICT, PARTNER_DOWN) stands; otherwise NORMAL while the partner answers and COMMUNICATION
+   * INTERRUPTED while it does not, until StateSwitchInterval has passed with AutoStateTransition on: then
+   * PARTNER DOWN (Set-DhcpServerv4Failover's AutoStateTransition and StateSwitchInterval).
+   */
   function effectiveState(server: EmuServer, relationship: EmuRelationship): string {
-    if (relationship.state === "PartnerDown") return "PartnerDown";
+    if (relationship.state !== "Normal") return relationship.state;
     const partner = findServer(state, relationship.partnerServer);
-    return partner?.reachable ? "Normal" : "CommunicationInterrupted";
+    if (partner?.reachable) return "Normal";
+    const since = partner?.unreachableSince;
+    const interval = relationship.stateSwitchIntervalSeconds;
+    if (relationship.autoStateTransition && interval !== null && since !== undefined && Date.now() - since >= interval * 1000) {
+      relationship.state = "PartnerDown";
+      return "PartnerDown";
+    }
+    return "CommunicationInterrupted";
   }
 
   function failoverObject(server: EmuServer, r: EmuRelationship): PSObject {
@@ -308,6 +328,7 @@ export function emulatorCommands(state: EmuState, session: SessionContext = { tr
       if (modeText !== undefined && !/^(loadbalance|hotstandby)$/i.test(modeText)) {
         throw new PSError(`Cannot validate argument on parameter 'Mode'. The argument "${modeText}" does not belong to the set "LoadBalance,HotStandby".`, `ParameterArgumentValidationError,${cmdlet}`);
       }
+      // ASSUMPTION (CONTRACT.md): that -Mode needs 2012 R2 is not documented (the winserver2012-ps page lists -Mode); the stricter reading is kept.
       if (modeText !== undefined && (server.version.major < 6 || (server.version.major === 6 && server.version.minor < 3))) {
         fail(cmdlet, ERR.FEATURE_NOT_SUPPORTED, `Changing the failover mode needs Windows Server 2012 R2 or later; DHCP server ${server.computerName} runs ${server.version.major}.${server.version.minor}. ERROR_DHCP_FO_FEATURE_NOT_SUPPORTED`);
       }
@@ -329,7 +350,7 @@ export function emulatorCommands(state: EmuState, session: SessionContext = { tr
         const local = record === relationship;
         if (mode !== record.mode) {
           record.mode = mode;
-          // The emulator's reading of an undocumented detail: the server the change runs on becomes the active one.
+          // ASSUMPTION (CONTRACT.md): Microsoft does not say which server becomes active; the emulator picks the one the change runs on.
           record.serverRole = mode === "HotStandby" ? (local ? "Active" : "Standby") : "";
           if (mode === "LoadBalance" && percent === undefined) record.loadBalancePercent = 50;
           if (mode === "HotStandby" && reserve === undefined) record.reservePercent = 5;
@@ -386,6 +407,10 @@ export function emulatorCommands(state: EmuState, session: SessionContext = { tr
       const partner = partnerOf(cmdlet, server, relationship);
       const other = mirror(server, partner, relationship.name);
       const scopeIds = scopeIdsOf(cmdlet, p.get("scopeid"));
+      // MS-DHCPM 3.2.4.95 (R_DhcpV4FailoverAddScopeToRelationship): refused outside NORMAL and during a sync.
+      const now = effectiveState(server, relationship);
+      if (now !== "Normal") fail(cmdlet, ERR.STATE_NOT_NORMAL, `Failover relationship ${relationship.name} on DHCP server ${server.computerName} is in ${now} state, not NORMAL. ERROR_DHCP_FO_STATE_NOT_NORMAL`);
+      refuseDuringSync(cmdlet, server, relationship);
       checkScopesForFailover(cmdlet, server, partner, scopeIds);
       relationship.scopeIds.push(...scopeIds);
       other?.scopeIds.push(...scopeIds);
@@ -405,6 +430,7 @@ export function emulatorCommands(state: EmuState, session: SessionContext = { tr
       const partner = partnerOf(cmdlet, server, relationship);
       const other = mirror(server, partner, relationship.name);
       const scopeIds = scopeIdsOf(cmdlet, p.get("scopeid"));
+      refuseDuringSync(cmdlet, server, relationship);
       for (const id of scopeIds) {
         if (!relationship.scopeIds.includes(id)) {
           fail(cmdlet, ERR.SCOPE_NOT_IN_RELATIONSHIP, `The scope ${id} is not part of failover relationship ${relationship.name}. ERROR_DHCP_FO_SCOPE_NOT_IN_RELATIONSHIP`);
@@ -491,21 +517,20 @@ export function emulatorCommands(state: EmuState, session: SessionContext = { tr
     },
   };
 
-  function statisticsOf(server: EmuServer, relationship: EmuRelationship, scope: EmuScope): PSObject {
+  function statisticsOf(server: EmuServer, relationship: EmuRelationship | undefined, scope: EmuScope): PSObject {
     const excluded = scope.exclusions.reduce((sum, x) => sum + ipNumber(x.endRange) - ipNumber(x.startRange) + 1, 0);
     const total = Math.max(0, ipNumber(scope.endRange) - ipNumber(scope.startRange) + 1 - excluded);
     const inUse = Math.min(scope.leasesInUse, total);
     const free = total - inUse;
+    const basic = { ScopeId: new IPAddress(scope.scopeId), AddressesFree: free, AddressesInUse: inUse, PercentageInUse: total === 0 ? 0 : (inUse * 100) / total };
+    if (!relationship) return new PSObject("DhcpServerv4ScopeStatistics", basic);
     let share: number;
     if (relationship.mode === "LoadBalance") share = relationship.loadBalancePercent / 100;
     else share = relationship.serverRole === "Active" ? 1 - relationship.reservePercent / 100 : relationship.reservePercent / 100;
     const freeHere = Math.round(free * share);
     const inUseHere = Math.round(inUse * (relationship.mode === "LoadBalance" ? share : relationship.serverRole === "Active" ? 1 : 0));
     return new PSObject("DhcpServerv4ScopeStatistics", {
-      ScopeId: new IPAddress(scope.scopeId),
-      AddressesFree: free,
-      AddressesInUse: inUse,
-      PercentageInUse: total === 0 ? 0 : (inUse * 100) / total,
+      ...basic,
       AddressesFreeOnThisServer: freeHere,
       AddressesFreeOnPartnerServer: free - freeHere,
       AddressesInUseOnThisServer: inUseHere,
@@ -521,12 +546,9 @@ export function emulatorCommands(state: EmuState, session: SessionContext = { tr
       const cmdlet = this.name;
       const server = target(cmdlet, p, "get scope statistics");
       if (p.get("failover") !== true) throw new Refusal(`${cmdlet} without -Failover: not modelled`);
-      const wanted = p.has("scopeid") ? scopeIdsOf(cmdlet, p.get("scopeid")) : undefined;
-      return server.relationships.flatMap((relationship) =>
-        relationship.scopeIds
-          .filter((id) => wanted === undefined || wanted.includes(id))
-          .map((id) => statisticsOf(server, relationship, scopeOn(cmdlet, server, id))),
-      );
+      // Every IPv4 scope; -Failover adds the failover fields where the scope is in a relationship.
+      const wanted = p.has("scopeid") ? scopeIdsOf(cmdlet, p.get("scopeid")) : server.scopes.map((s) => s.scopeId);
+      return wanted.map((id) => statisticsOf(server, relationshipOfScope(server, id), scopeOn(cmdlet, server, id)));
     },
   };
 

@@ -100,6 +100,8 @@ export function setSshLogon(dir: string, computerName: string, logon: "key" | "p
 
 export function setReachable(dir: string, computerName: string, reachable: boolean): Promise<void> {
   return editServer(dir, computerName, (server) => {
+    if (server.reachable && !reachable) server.unreachableSince = Date.now();
+    if (reachable) delete server.unreachableSince;
     server.reachable = reachable;
   });
 }

@@ -59,8 +59,13 @@ export interface EmuRelationship {
   enableAuth: boolean;
   /** A SHA-256 of the shared secret, so that tests can tell a secret changed; never the secret. */
   sharedSecretDigest: string | null;
-  /** Normal or PartnerDown as set; CommunicationInterrupted is derived from the partner's reachability. */
-  state: "Normal" | "PartnerDown";
+  /**
+   * Normal, or a state set by -PartnerDown, by the automatic switch after StateSwitchInterval, or by a test;
+   * CommunicationInterrupted is derived from the partner's reachability.
+   */
+  state: "Normal" | "PartnerDown" | "Recover" | "RecoverWait" | "RecoverDone" | "PotentialConflict";
+  /** A configuration sync between the partners is running (Add-/Remove-DhcpServerv4FailoverScope fail, retryable). */
+  syncInProgress?: boolean;
   scopeIds: string[];
   serverType: "PrimaryServer" | "SecondaryServer";
 }
@@ -72,6 +77,8 @@ export interface EmuServer {
   version: { major: number; minor: number };
   /** False: the server does not answer (powered off, network down). */
   reachable: boolean;
+  /** When it stopped answering (ms since the epoch): its partners' StateSwitchInterval counts from here. */
+  unreachableSince?: number;
   scopes: EmuScope[];
   relationships: EmuRelationship[];
   /**

@@ -42,6 +42,8 @@ export class CmdletError extends Error {
     message: string,
     readonly step: string,
     readonly errorId: string,
+    /** The cmdlet's own message, as Windows wrote it. */
+    readonly said: string,
   ) {
     super(message);
     this.name = "CmdletError";
@@ -101,7 +103,7 @@ export async function runScript<T extends z.ZodType>(
   }
   const value = parsed.data as { ok: true; result: z.output<T> } | { ok: false; step: string; message: string; errorId: string };
   if (!value.ok) {
-    throw new CmdletError(`${where}: ${value.step} failed: ${value.message.trim()} (${value.errorId}).${advice(value.message)}`, value.step, value.errorId);
+    throw new CmdletError(`${where}: ${value.step} failed: ${value.message.trim()} (${value.errorId}).${advice(value.message)}`, value.step, value.errorId, value.message.trim());
   }
   return value.result;
 }

@@ -57,7 +57,7 @@ export function partnerUnreachable(
       : `the account reached ${server.computerName} with a password but ${partner.computerName} refused it: add it to ${DHCP_ADMINISTRATORS} on ${partner.computerName} and check that ${server.computerName} may manage it (RPC, firewall)`;
   return {
     server: `${server.name} (${server.computerName})`,
-    permission: `reach the failover partner ${partner.name} (${partner.computerName}) from its PowerShell over SSH session (Windows said: ${message.trim()})`,
+    permission: `reach the failover partner ${partner.name} (${partner.computerName}) from its PowerShell over SSH session (Windows said: ${message})`,
     grant,
   };
 }

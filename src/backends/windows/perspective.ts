@@ -125,20 +125,22 @@ export function normaliseState(state: string): string {
     STARTUP: "startup",
     NORMAL: "normal",
     COMMUNICATION_INT: "communication-interrupted",
-    COMMUNICATIONINTERRUPTED: "communication-interrupted",
+    COMMUNICATION_INTERRUPTED: "communication-interrupted",
     PARTNER_DOWN: "partner-down",
-    PARTNERDOWN: "partner-down",
     POTENTIAL_CONFLICT: "potential-conflict",
     CONFLICT_DONE: "conflict-done",
     RESOLUTION_INT: "resolution-interrupted",
+    RESOLUTION_INTERRUPTED: "resolution-interrupted",
     RECOVER: "recover",
     RECOVER_WAIT: "recover-wait",
     RECOVER_DONE: "recover-done",
     PAUSED: "paused",
     SHUTDOWN: "shutdown",
   };
-  const key = state.trim().toUpperCase();
-  return words[key] ?? words[key.replace(/_/g, "")] ?? key.toLowerCase().replace(/_/g, "-");
+  // MS-DHCPM's names (RECOVER_WAIT) and PowerShell's (RecoverWait) both reach here.
+  const key = state.trim().toUpperCase().replace(/_/g, "");
+  const found = Object.entries(words).find(([name]) => name.replace(/_/g, "") === key);
+  return found ? found[1] : state.trim().toLowerCase().replace(/_/g, "-");
 }
 
 /** A view as plain JSON for the handlers' comparison (absent settings are left out, not null). */

@@ -45,7 +45,7 @@ function reach(ctx: OperationContext, server: WindowsServer, partner: WindowsSer
       if (!(error instanceof CmdletError)) throw error;
       if (PARTNER_DOWN.test(error.errorId)) return [];
       if (!DENIED.test(error.errorId)) throw error;
-      return [partnerUnreachable(server, partner, connection.overSsh.ssh.password === undefined ? "key" : "password", error.message)];
+      return [partnerUnreachable(server, partner, connection.overSsh.ssh.password === undefined ? "key" : "password", error.said)];
     }
   });
 }

@@ -85,7 +85,8 @@ describe("the emulated DhcpServer cmdlets", () => {
   it("changes the mode only on Windows Server 2012 R2 and later", async () => {
     await add(["10.0.1.0"]);
     const onOld = await run("setFailover", { computerName: "dhcp2", name: "rel", mode: "HotStandby", reservePercent: 10 });
-    expect(onOld).toMatchObject({ ok: false, errorId: "DHCP 20131,Set-DhcpServerv4Failover" });
+    // dhcpsapi.h: 0x4EA6 = 20134 ERROR_DHCP_FO_FEATURE_NOT_SUPPORTED (20131 is FO_BOOT_NOT_SUPPORTED).
+    expect(onOld).toMatchObject({ ok: false, errorId: "DHCP 20134,Set-DhcpServerv4Failover" });
     expect(await run("setFailover", { computerName: "dhcp1", name: "rel", mode: "HotStandby", reservePercent: 10 })).toEqual({ ok: true, result: true });
     expect((await server(dir, "dhcp2")).relationships[0]).toMatchObject({ mode: "HotStandby", serverRole: "Standby", reservePercent: 10 });
   });
@@ -97,6 +98,46 @@ describe("the emulated DhcpServer cmdlets", () => {
     expect((await run("readServer", { computerName: "dhcp1" })).result).toMatchObject({ relationships: [{ state: "CommunicationInterrupted" }] });
     expect(await run("partnerDown", { computerName: "dhcp1", name: "rel" })).toEqual({ ok: true, result: true });
     expect(await run("readServer", { computerName: "dhcp2" })).toMatchObject({ ok: false, errorId: "WIN32 1722,Get-DhcpServerVersion" });
+  });
+
+  it("switches to PARTNER DOWN by itself once StateSwitchInterval has passed in COMMUNICATION INTERRUPTED, only with AutoStateTransition", async () => {
+    await add(["10.0.1.0"], { windows: { stateSwitchIntervalSeconds: 600 } });
+    await setReachable(dir, "dhcp2", false);
+    expect((await run("readServer", { computerName: "dhcp1" })).result).toMatchObject({ relationships: [{ state: "CommunicationInterrupted" }] });
+    await editServer(dir, "dhcp2", (s) => {
+      s.unreachableSince = Date.now() - 601_000;
+    });
+    expect((await run("readServer", { computerName: "dhcp1" })).result).toMatchObject({ relationships: [{ state: "PartnerDown" }] });
+    await editServer(dir, "dhcp1", (s) => {
+      s.relationships[0]!.state = "Normal";
+      s.relationships[0]!.autoStateTransition = false;
+    });
+    expect((await run("readServer", { computerName: "dhcp1" })).result).toMatchObject({ relationships: [{ state: "CommunicationInterrupted" }] });
+  });
+
+  it("refuses Add-DhcpServerv4FailoverScope outside NORMAL (20120) and Add/Remove during a scope sync (20133)", async () => {
+    await add(["10.0.1.0"]);
+    for (const state of ["Recover", "RecoverWait", "RecoverDone", "PotentialConflict", "PartnerDown"] as const) {
+      await editServer(dir, "dhcp1", (s) => {
+        s.relationships[0]!.state = state;
+      });
+      expect((await run("readServer", { computerName: "dhcp1" })).result).toMatchObject({ relationships: [{ state }] });
+      expect(await run("addFailoverScope", { computerName: "dhcp1", name: "rel", scopeIds: ["10.0.2.0"] })).toMatchObject({ ok: false, errorId: "DHCP 20120,Add-DhcpServerv4FailoverScope" });
+    }
+    await editServer(dir, "dhcp1", (s) => {
+      s.relationships[0]!.state = "Normal";
+      s.relationships[0]!.syncInProgress = true;
+    });
+    expect(await run("addFailoverScope", { computerName: "dhcp1", name: "rel", scopeIds: ["10.0.2.0"] })).toMatchObject({ ok: false, errorId: "DHCP 20133,Add-DhcpServerv4FailoverScope" });
+    expect(await run("removeFailoverScope", { computerName: "dhcp1", name: "rel", scopeIds: ["10.0.1.0"] })).toMatchObject({ ok: false, errorId: "DHCP 20133,Remove-DhcpServerv4FailoverScope" });
+  });
+
+  it("returns statistics for every scope, with the failover fields only where a scope is in a relationship", async () => {
+    await add(["10.0.1.0"]);
+    const read = (await run("readServer", { computerName: "dhcp1" })).result as { statistics: Array<{ scopeId: string; addressesFreeOnThisServer: number; addressesFree: number }> };
+    expect(read.statistics.map((s) => s.scopeId)).toEqual(["10.0.1.0", "10.0.2.0", "10.0.3.0"]);
+    expect(read.statistics[0]!.addressesFreeOnThisServer).toBeGreaterThan(0);
+    expect(read.statistics[1]).toMatchObject({ addressesFree: 179, addressesFreeOnThisServer: 0 });
   });
 
   it("replicates scope configuration to the partner, keeping the partner's leases", async () => {

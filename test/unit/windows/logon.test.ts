@@ -110,7 +110,7 @@ describe("the preflight over SSH", () => {
       const error = await windowsBackend.membership.preflight!(ctx, membership, "create").catch((e: Error) => e);
       expect(error).toBeInstanceOf(PermissionError);
       const message = (error as Error).message;
-      expect(message).toContain(`dhcp1 (${a}): cannot reach the failover partner dhcp2 (${b}) from its PowerShell over SSH session`);
+      expect(message).toContain(`dhcp1 (${a}): cannot reach the failover partner dhcp2 (${b}) from its PowerShell over SSH session (Windows said: Failed to get version of the DHCP server on DHCP server ${b}. Access is denied.): `);
       expect(message).toContain(`dhcp2 (${b}): cannot reach the failover partner dhcp1 (${a})`);
       expect(message).toContain("Log on with a password instead (overSsh.ssh.password, a secret)");
       expect((await journal(dir, [a, b])).filter((entry) => !entry.split(":")[1]!.startsWith("Get-"))).toEqual([]);

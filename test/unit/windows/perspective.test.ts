@@ -85,5 +85,8 @@ describe("the partner's complementary perspective", () => {
     expect(normaliseState("CommunicationInterrupted")).toBe("communication-interrupted");
     expect(normaliseState("PartnerDown")).toBe("partner-down");
     expect(normaliseState("Normal")).toBe("normal");
+    for (const [windows, word] of [["RecoverWait", "recover-wait"], ["RECOVER_DONE", "recover-done"], ["Recover", "recover"], ["PotentialConflict", "potential-conflict"], ["ResolutionInterrupted", "resolution-interrupted"]]) {
+      expect(normaliseState(windows!)).toBe(word);
+    }
   });
 });
