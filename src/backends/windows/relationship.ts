@@ -136,7 +136,9 @@ async function update(ctx: OperationContext, _old: WindowsRelationship, next: Wi
   const refused = modeChangeFailures(next, pair);
   if (refused.length > 0) throw new Error(`${refused.map((f) => `${f.property}: ${f.reason}`).join("; ")}. Nothing was changed.`);
 
-  // A mode change makes the server it runs on the active one in hot standby: run it where the program wants the active role.
+  // ASSUMPTION (test/emulator/CONTRACT.md): Microsoft does not say which server becomes active after a mode change
+  // to hot standby. Run it where the program wants the active role (the emulator's reading), and read it back:
+  // a role that came out otherwise shows as drift instead of being taken for granted.
   const first = records(pair, next.name);
   const modeSide: Side = next.windows.mode === "hotStandby" && next.windows.serverRole === "standby" ? "secondary" : "primary";
   const order: Side[] = first[modeSide] && actualView(next, modeSide, first[modeSide]).mode !== next.windows.mode ? [modeSide, otherSide(modeSide)] : [...SIDES];
