@@ -180,6 +180,24 @@ describe("Windows backend operations", () => {
     }
   });
 
+  it("declares partner down once the partner's read fails (it used to 'succeed' with nothing), and refuses it while the partner answers", async () => {
+    const { a, b, ctx, done, relationship, membership } = await pair();
+    try {
+      await windowsBackend.membership.create(ctx, membership("10.0.1.0"), { adopt: false });
+      const partnerDown = windowsBackend.state.partnerDown!;
+      const target = windowsRelationshipTarget(relationship) as Parameters<typeof partnerDown>[1];
+      await expect(partnerDown(ctx, target, "dhcp1")).rejects.toThrow(/partner down refused: dhcp2 .* answers/);
+      await setReachable(dir, b, false);
+      const status = await partnerDown(ctx, target, "dhcp1");
+      expect(status.dhcp1).toMatchObject({ state: "partner-down" });
+      expect(status.dhcp2).toMatchObject({ state: "unknown" });
+      expect((await journal(dir, [a])).filter((entry) => entry.endsWith(":Set-DhcpServerv4Failover"))).toHaveLength(1);
+    } finally {
+      await setReachable(dir, b, true);
+      await done();
+    }
+  });
+
   it("reads a partner Windows reports by address or FQDN as the same partner: no drift, and updates still run", async () => {
     const { a, b, ctx, done, relationship, membership } = await pair();
     try {
