@@ -12,6 +12,7 @@ interface ServerConfig {
   computerName: string;
   /** "local" (node-powershell on this machine) or "ssh" (PowerShell over SSH to the server). */
   via: "local" | "ssh";
+  /** The failover cmdlets reach the partner with the session's credentials: over SSH that needs a password logon. */
   ssh?: { host: string; port?: number; username: string; hostKeySha256: string };
 }
 
@@ -19,9 +20,15 @@ const config = new pulumi.Config();
 
 function server(key: "primary" | "secondary") {
   const { name, computerName, via, ssh } = config.requireObject<ServerConfig>(key);
-  if (via === "local") return { name, computerName, connection: { local: { executable: config.get("powershell") ?? "pwsh", computerName } } };
+  // Windows PowerShell 5.1 (powershell.exe) unless the stack says otherwise.
+  const executable = config.get("powershell");
+  if (via === "local") return { name, computerName, connection: { local: { ...(executable ? { executable } : {}), computerName } } };
   if (!ssh) throw new Error(`${key}.ssh is required when ${key}.via is "ssh"`);
-  return { name, computerName, connection: { overSsh: { ssh: { ...ssh, privateKey: config.requireSecret("sshKey") } } } };
+  // A key logon cannot reach the partner (Windows OpenSSH gives it no outbound credentials): log on with a
+  // password. sshKey stays for an SSH server that stands in for Windows (the lab's emulator).
+  const password = config.getSecret("sshPassword");
+  const logon = password ? { password } : { privateKey: config.requireSecret("sshKey") };
+  return { name, computerName, connection: { overSsh: { ssh: { ...ssh, ...logon } } } };
 }
 
 const relationship = new FailoverRelationship("failover", {

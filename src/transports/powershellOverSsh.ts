@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { StringDecoder } from "node:string_decoder";
 import type { ClientChannel } from "ssh2";
-import type { SshConnection } from "../model/connections";
+import type { WindowsSshConnection } from "../model/connections";
 import { SshSession, sshKey, type SshObserver } from "./ssh";
 import { oneLineInvocation, type PowerShellOutput, type PowerShellRunner } from "./powershell";
 
@@ -99,7 +99,7 @@ export class PowerShellOverSsh implements PowerShellRunner {
     channel.on("error", (error: Error) => this.end(`the SSH channel failed: ${error.message}`));
   }
 
-  static async connect(connection: SshConnection, executable: string, server: string, observer: SshObserver = {}): Promise<PowerShellOverSsh> {
+  static async connect(connection: WindowsSshConnection, executable: string, server: string, observer: SshObserver = {}): Promise<PowerShellOverSsh> {
     if (!SAFE_EXECUTABLE.test(executable)) {
       throw new Error(`${server}: overSsh.executable ${JSON.stringify(executable)} must be a plain path (letters, digits, . _ - : \\ /)`);
     }
@@ -197,6 +197,6 @@ export class PowerShellOverSsh implements PowerShellRunner {
  * The pool key of a session: one per server, even when servers share an SSH endpoint (a management host that
  * reaches them by -ComputerName), so that each server's scripts queue only behind its own.
  */
-export function powerShellOverSshKey(connection: SshConnection, executable: string, computerName: string): string {
+export function powerShellOverSshKey(connection: WindowsSshConnection, executable: string, computerName: string): string {
   return `${sshKey(connection)}#${executable}#${computerName.toLowerCase()}`;
 }

@@ -67,7 +67,8 @@ export class SshSession {
     private readonly observer: SshObserver,
   ) {}
 
-  static async connect(connection: SshConnection, server: string, observer: SshObserver = {}): Promise<SshSession> {
+  /** A password (Windows OpenSSH, windowsSshConnection) is offered when given; ssh2 never logs it. */
+  static async connect(connection: SshConnection & { password?: string }, server: string, observer: SshObserver = {}): Promise<SshSession> {
     const endpoint = `${connection.username}@${connection.host}:${connection.port}`;
     const client = new Client();
     let presented: { type: string; fingerprint: string } | undefined;
@@ -91,6 +92,7 @@ export class SshSession {
       }
     }
     if (connection.passphrase !== undefined) config.passphrase = connection.passphrase;
+    if (connection.password !== undefined) config.password = connection.password;
     if (connection.agent !== undefined) {
       const socket = connection.agent === true ? process.env.SSH_AUTH_SOCK : connection.agent;
       if (!socket) throw new Error(`${server}: ssh agent requested but SSH_AUTH_SOCK is not set in the environment that runs pulumi`);
@@ -110,7 +112,7 @@ export class SshSession {
             ),
           );
         } else if (error.level === "client-authentication") {
-          reject(new Error(`${server} (${endpoint}): SSH authentication failed (${error.message}): check the user name and key`));
+          reject(new Error(`${server} (${endpoint}): SSH authentication failed (${error.message}): check the user name and ${connection.password === undefined ? "key" : "password"}`));
         } else {
           reject(new Error(`${server} (${endpoint}): cannot connect over SSH: ${error.message}`));
         }

@@ -1,10 +1,11 @@
 // The DhcpServer cmdlets as Microsoft documents them (docset/winserver2022-ps/dhcpserver), acting on the
 // emulated pair's state, with their documented errors. Error ids follow Windows' "DHCP <code>,<cmdlet>" form
-// with the MS-DHCPM codes (20113 ERROR_DHCP_FO_SCOPE_ALREADY_IN_RELATIONSHIP, ...).
+// with the dhcpsapi.h / MS-DHCPM codes (20113 ERROR_DHCP_FO_SCOPE_ALREADY_IN_RELATIONSHIP, ...). CONTRACT.md
+// names the source of each behaviour, and which ones are assumptions.
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { Command } from "./interpreter.ts";
-import { isDhcpAdministrator, type EmuRelationship, type EmuScope, type EmuServer, type EmuState } from "./store.ts";
+import { findServer, isDhcpAdministrator, type EmuRelationship, type EmuScope, type EmuServer, type EmuState } from "./store.ts";
 import { IPAddress, PSError, PSObject, Refusal, TimeSpan, toNumber, toText, typeName, type Value } from "./values.ts";
 
 const ERR = {
@@ -19,7 +20,8 @@ const ERR = {
   SERVER_NOT_REACHABLE: 20122,
   NAME_TOO_LONG: 20125,
   MAX_RELATIONSHIPS: 20128,
-  FEATURE_NOT_SUPPORTED: 20131,
+  SCOPE_SYNC_IN_PROGRESS: 20133,
+  FEATURE_NOT_SUPPORTED: 20134,
   INVALID_PARAMETER: 87,
 } as const;
 
@@ -84,7 +86,13 @@ function ipNumber(address: string): number {
   return address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
 
-export function emulatorCommands(state: EmuState): Command[] {
+/** Where a session runs: over SSH it runs on the machine it logged on to, the first server its scripts name. */
+export interface SessionContext {
+  transport: "ssh" | "local";
+  machine?: string;
+}
+
+export function emulatorCommands(state: EmuState, session: SessionContext = { transport: "local" }): Command[] {
   function journal(server: string, cmdlet: string, parameters: Parameters): void {
     const recorded: Record<string, unknown> = {};
     for (const [name, value] of parameters) {
@@ -100,13 +108,23 @@ export function emulatorCommands(state: EmuState): Command[] {
     if (parameters.get("whatif") === true) throw new Refusal(`${cmdlet} -WhatIf: not modelled`);
     const computerName = text(parameters, "computername");
     if (computerName === undefined) throw new Refusal(`${cmdlet} without -ComputerName: the emulator has no local DHCP server`);
-    const server = state.servers[computerName.toLowerCase()];
-    journal(computerName.toLowerCase(), cmdlet, parameters);
+    const server = findServer(state, computerName);
+    journal((server?.computerName ?? computerName).toLowerCase(), cmdlet, parameters);
+    if (server && session.transport === "ssh") session.machine ??= server.computerName;
+    denyWithoutOutboundCredentials(cmdlet, server, computerName, action);
     if (!server || !server.reachable) {
       throw new PSError(`Failed to ${action} on DHCP server ${computerName}. The RPC server is unavailable.`, `WIN32 1722,${cmdlet}`);
     }
     denyUnlessAdministrator(cmdlet, server, action);
     return server;
+  }
+
+  /** A key logon over SSH reaches no other computer (PowerShell/Win32-OpenSSH#518, #1264): Windows answers Access denied. */
+  function denyWithoutOutboundCredentials(cmdlet: string, server: EmuServer | undefined, name: string, action: string): void {
+    if (session.transport !== "ssh" || session.machine === undefined) return;
+    const machine = findServer(state, session.machine);
+    if (machine?.sshLogon !== "key" || server === machine) return;
+    throw new PSError(`Failed to ${action} on DHCP server ${server?.computerName ?? name}. Access is denied.`, `WIN32 5,${cmdlet}`);
   }
 
   /** DHCP Users may read; every change needs DHCP Administrators, on the partner too when it reaches it. */
@@ -117,7 +135,8 @@ export function emulatorCommands(state: EmuState): Command[] {
   }
 
   function partnerOf(cmdlet: string, server: EmuServer, relationship: EmuRelationship): EmuServer {
-    const partner = state.servers[relationship.partnerServer.toLowerCase()];
+    const partner = findServer(state, relationship.partnerServer);
+    denyWithoutOutboundCredentials(cmdlet, partner, relationship.partnerServer, "configure the failover partner");
     if (!partner || !partner.reachable) {
       fail(cmdlet, ERR.SERVER_NOT_REACHABLE, `The failover partner server ${relationship.partnerServer} of ${server.computerName} cannot be reached. ERROR_DHCP_SERVER_NOT_REACHABLE`);
     }
@@ -133,7 +152,12 @@ export function emulatorCommands(state: EmuState): Command[] {
 
   function mirror(server: EmuServer, partner: EmuServer, name: string): EmuRelationship | undefined {
     const record = partner.relationships.find((r) => r.name.toLowerCase() === name.toLowerCase());
-    return record && record.partnerServer.toLowerCase() === server.computerName.toLowerCase() ? record : undefined;
+    return record && findServer(state, record.partnerServer) === server ? record : undefined;
+  }
+
+  /** A configuration sync between the partners is running: Add-/Remove-DhcpServerv4FailoverScope fail, retryable. */
+  function refuseDuringSync(cmdlet: string, server: EmuServer, relationship: EmuRelationship): void {
+    if (relationship.syncInProgress) fail(cmdlet, ERR.SCOPE_SYNC_IN_PROGRESS, `A scope synchronisation of failover relationship ${relationship.name} is in progress on DHCP server ${server.computerName}; try again later. ERROR_DHCP_FO_SCOPE_SYNC_IN_PROGRESS`);
   }
 
   function relationshipOfScope(server: EmuServer, scopeId: string): EmuRelationship | undefined {
@@ -146,15 +170,29 @@ export function emulatorCommands(state: EmuState): Command[] {
     return scope;
   }
 
+  /**
+   * The state Get-DhcpServerv4Failover reports. A state a test set (RECOVER, RECOVER_WAIT, RECOVER_DONE,
+   * POTENTIAL_CONFLICT, PARTNER_DOWN) stands; otherwise NORMAL while the partner answers and COMMUNICATION
+   * INTERRUPTED while it does not, until StateSwitchInterval has passed with AutoStateTransition on: then
+   * PARTNER DOWN (Set-DhcpServerv4Failover's AutoStateTransition and StateSwitchInterval).
+   */
   function effectiveState(server: EmuServer, relationship: EmuRelationship): string {
-    if (relationship.state === "PartnerDown") return "PartnerDown";
-    const partner = state.servers[relationship.partnerServer.toLowerCase()];
-    return partner?.reachable ? "Normal" : "CommunicationInterrupted";
+    if (relationship.state !== "Normal") return relationship.state;
+    const partner = findServer(state, relationship.partnerServer);
+    if (partner?.reachable) return "Normal";
+    const since = partner?.unreachableSince;
+    const interval = relationship.stateSwitchIntervalSeconds;
+    if (relationship.autoStateTransition && interval !== null && since !== undefined && Date.now() - since >= interval * 1000) {
+      relationship.state = "PartnerDown";
+      return "PartnerDown";
+    }
+    return "CommunicationInterrupted";
   }
 
   function failoverObject(server: EmuServer, r: EmuRelationship): PSObject {
-    const primary = r.serverType === "PrimaryServer" ? server.computerName : r.partnerServer;
-    const secondary = r.serverType === "PrimaryServer" ? r.partnerServer : server.computerName;
+    const partner = findServer(state, r.partnerServer);
+    const [primary, secondary] = r.serverType === "PrimaryServer" ? [server, partner] : [partner, server];
+    const nameOf = (host: EmuServer | undefined, fallback: string) => host?.computerName ?? fallback;
     return new PSObject("DhcpServerv4Failover", {
       Name: r.name,
       PartnerServer: r.partnerServer,
@@ -168,8 +206,10 @@ export function emulatorCommands(state: EmuState): Command[] {
       State: effectiveState(server, r),
       ScopeId: r.scopeIds.map((id) => new IPAddress(id)),
       EnableAuth: r.enableAuth,
-      PrimaryServerName: primary,
-      SecondaryServerName: secondary,
+      PrimaryServerName: nameOf(primary, r.partnerServer),
+      SecondaryServerName: nameOf(secondary, r.partnerServer),
+      PrimaryServerIP: primary?.address ? new IPAddress(primary.address) : null,
+      SecondaryServerIP: secondary?.address ? new IPAddress(secondary.address) : null,
       ServerType: r.serverType,
     });
   }
@@ -211,7 +251,8 @@ export function emulatorCommands(state: EmuState): Command[] {
         fail(cmdlet, ERR.RELATIONSHIP_EXISTS, `A failover relationship named ${name} already exists on DHCP server ${server.computerName}. ERROR_DHCP_FO_RELATIONSHIP_EXISTS`);
       }
       if (server.relationships.length >= MAX_RELATIONSHIPS) fail(cmdlet, ERR.MAX_RELATIONSHIPS, `DHCP server ${server.computerName} already has ${MAX_RELATIONSHIPS} failover relationships. ERROR_DHCP_FO_MAX_RELATIONSHIPS`);
-      const partner = state.servers[partnerName.toLowerCase()];
+      const partner = findServer(state, partnerName);
+      denyWithoutOutboundCredentials(cmdlet, partner, partnerName, "configure the failover partner");
       if (!partner || !partner.reachable) fail(cmdlet, ERR.SERVER_NOT_REACHABLE, `The partner DHCP server ${partnerName} cannot be reached. ERROR_DHCP_SERVER_NOT_REACHABLE`);
       if (partner === server) fail(cmdlet, ERR.INVALID_PARAMETER, "The partner server must be another DHCP server.");
       denyUnlessAdministrator(cmdlet, partner, "configure the failover partner");
@@ -287,6 +328,7 @@ export function emulatorCommands(state: EmuState): Command[] {
       if (modeText !== undefined && !/^(loadbalance|hotstandby)$/i.test(modeText)) {
         throw new PSError(`Cannot validate argument on parameter 'Mode'. The argument "${modeText}" does not belong to the set "LoadBalance,HotStandby".`, `ParameterArgumentValidationError,${cmdlet}`);
       }
+      // ASSUMPTION (CONTRACT.md): that -Mode needs 2012 R2 is not documented (the winserver2012-ps page lists -Mode); the stricter reading is kept.
       if (modeText !== undefined && (server.version.major < 6 || (server.version.major === 6 && server.version.minor < 3))) {
         fail(cmdlet, ERR.FEATURE_NOT_SUPPORTED, `Changing the failover mode needs Windows Server 2012 R2 or later; DHCP server ${server.computerName} runs ${server.version.major}.${server.version.minor}. ERROR_DHCP_FO_FEATURE_NOT_SUPPORTED`);
       }
@@ -308,7 +350,7 @@ export function emulatorCommands(state: EmuState): Command[] {
         const local = record === relationship;
         if (mode !== record.mode) {
           record.mode = mode;
-          // The emulator's reading of an undocumented detail: the server the change runs on becomes the active one.
+          // ASSUMPTION (CONTRACT.md): Microsoft does not say which server becomes active; the emulator picks the one the change runs on.
           record.serverRole = mode === "HotStandby" ? (local ? "Active" : "Standby") : "";
           if (mode === "LoadBalance" && percent === undefined) record.loadBalancePercent = 50;
           if (mode === "HotStandby" && reserve === undefined) record.reservePercent = 5;
@@ -365,6 +407,10 @@ export function emulatorCommands(state: EmuState): Command[] {
       const partner = partnerOf(cmdlet, server, relationship);
       const other = mirror(server, partner, relationship.name);
       const scopeIds = scopeIdsOf(cmdlet, p.get("scopeid"));
+      // MS-DHCPM 3.2.4.95 (R_DhcpV4FailoverAddScopeToRelationship): refused outside NORMAL and during a sync.
+      const now = effectiveState(server, relationship);
+      if (now !== "Normal") fail(cmdlet, ERR.STATE_NOT_NORMAL, `Failover relationship ${relationship.name} on DHCP server ${server.computerName} is in ${now} state, not NORMAL. ERROR_DHCP_FO_STATE_NOT_NORMAL`);
+      refuseDuringSync(cmdlet, server, relationship);
       checkScopesForFailover(cmdlet, server, partner, scopeIds);
       relationship.scopeIds.push(...scopeIds);
       other?.scopeIds.push(...scopeIds);
@@ -384,6 +430,7 @@ export function emulatorCommands(state: EmuState): Command[] {
       const partner = partnerOf(cmdlet, server, relationship);
       const other = mirror(server, partner, relationship.name);
       const scopeIds = scopeIdsOf(cmdlet, p.get("scopeid"));
+      refuseDuringSync(cmdlet, server, relationship);
       for (const id of scopeIds) {
         if (!relationship.scopeIds.includes(id)) {
           fail(cmdlet, ERR.SCOPE_NOT_IN_RELATIONSHIP, `The scope ${id} is not part of failover relationship ${relationship.name}. ERROR_DHCP_FO_SCOPE_NOT_IN_RELATIONSHIP`);
@@ -470,21 +517,20 @@ export function emulatorCommands(state: EmuState): Command[] {
     },
   };
 
-  function statisticsOf(server: EmuServer, relationship: EmuRelationship, scope: EmuScope): PSObject {
+  function statisticsOf(server: EmuServer, relationship: EmuRelationship | undefined, scope: EmuScope): PSObject {
     const excluded = scope.exclusions.reduce((sum, x) => sum + ipNumber(x.endRange) - ipNumber(x.startRange) + 1, 0);
     const total = Math.max(0, ipNumber(scope.endRange) - ipNumber(scope.startRange) + 1 - excluded);
     const inUse = Math.min(scope.leasesInUse, total);
     const free = total - inUse;
+    const basic = { ScopeId: new IPAddress(scope.scopeId), AddressesFree: free, AddressesInUse: inUse, PercentageInUse: total === 0 ? 0 : (inUse * 100) / total };
+    if (!relationship) return new PSObject("DhcpServerv4ScopeStatistics", basic);
     let share: number;
     if (relationship.mode === "LoadBalance") share = relationship.loadBalancePercent / 100;
     else share = relationship.serverRole === "Active" ? 1 - relationship.reservePercent / 100 : relationship.reservePercent / 100;
     const freeHere = Math.round(free * share);
     const inUseHere = Math.round(inUse * (relationship.mode === "LoadBalance" ? share : relationship.serverRole === "Active" ? 1 : 0));
     return new PSObject("DhcpServerv4ScopeStatistics", {
-      ScopeId: new IPAddress(scope.scopeId),
-      AddressesFree: free,
-      AddressesInUse: inUse,
-      PercentageInUse: total === 0 ? 0 : (inUse * 100) / total,
+      ...basic,
       AddressesFreeOnThisServer: freeHere,
       AddressesFreeOnPartnerServer: free - freeHere,
       AddressesInUseOnThisServer: inUseHere,
@@ -500,12 +546,9 @@ export function emulatorCommands(state: EmuState): Command[] {
       const cmdlet = this.name;
       const server = target(cmdlet, p, "get scope statistics");
       if (p.get("failover") !== true) throw new Refusal(`${cmdlet} without -Failover: not modelled`);
-      const wanted = p.has("scopeid") ? scopeIdsOf(cmdlet, p.get("scopeid")) : undefined;
-      return server.relationships.flatMap((relationship) =>
-        relationship.scopeIds
-          .filter((id) => wanted === undefined || wanted.includes(id))
-          .map((id) => statisticsOf(server, relationship, scopeOn(cmdlet, server, id))),
-      );
+      // Every IPv4 scope; -Failover adds the failover fields where the scope is in a relationship.
+      const wanted = p.has("scopeid") ? scopeIdsOf(cmdlet, p.get("scopeid")) : server.scopes.map((s) => s.scopeId);
+      return wanted.map((id) => statisticsOf(server, relationshipOfScope(server, id), scopeOn(cmdlet, server, id)));
     },
   };
 
@@ -620,10 +663,14 @@ export function emulatorCommands(state: EmuState): Command[] {
     },
   };
 
-  return [
-    addFailover, setFailover, removeFailover, addFailoverScope, removeFailoverScope, invokeReplication, getFailover, getVersion,
-    getScopeStatistics, getScope, setScope, removeScope, getOptionValue, getReservation, getExclusion, getPolicy, convertToJson, convertFromJson,
-  ];
+  // DhcpServer is a CDXML module (its help file is PS_DhcpServerv4Failover_v1.0.0.cdxml-help.xml): its
+  // functions see $ErrorActionPreference only from the global scope. ConvertTo-/ConvertFrom-Json are compiled
+  // cmdlets and see the caller's scope.
+  const dhcpServer = [
+    addFailover, setFailover, removeFailover, addFailoverScope, removeFailoverScope, invokeReplication, { ...getFailover, ignoresErrorActionStop: true }, getVersion,
+    getScopeStatistics, getScope, setScope, removeScope, getOptionValue, getReservation, getExclusion, getPolicy,
+  ].map((command): Command => ({ ...command, cdxml: true }));
+  return [...dhcpServer, convertToJson, convertFromJson];
 }
 
 function plain(value: Value): unknown {

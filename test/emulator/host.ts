@@ -2,7 +2,7 @@
 // that concurrent sessions (several servers, several runs) see each other's changes whole.
 import { createInterface } from "node:readline";
 import { accountApi, type AccountApi } from "./accounts.ts";
-import { emulatorCommands } from "./cmdlets.ts";
+import { emulatorCommands, type SessionContext } from "./cmdlets.ts";
 import { Interpreter, type Command } from "./interpreter.ts";
 import { withState } from "./store.ts";
 import { Refusal, toText, typeName, type Value } from "./values.ts";
@@ -38,9 +38,12 @@ export class EmulatedSession {
   private accounts: AccountApi | undefined;
   private stdout = "";
   private stderr = "";
+  /** Over SSH, the machine the session logged on to, set by its first script; kept for the session's life. */
+  private readonly context: SessionContext;
 
-  constructor(stateDir: string, stdinText: () => string = () => "") {
+  constructor(stateDir: string, stdinText: () => string = () => "", transport: SessionContext["transport"] = "local") {
     this.stateDir = stateDir;
+    this.context = { transport };
     this.interpreter = new Interpreter({
       stdout: (chunk) => (this.stdout += chunk),
       stderr: (chunk) => (this.stderr += chunk),
@@ -57,7 +60,7 @@ export class EmulatedSession {
     try {
       await withState(this.stateDir, async (state) => {
         this.accounts = accountApi(state);
-        this.commands = new Map([...emulatorCommands(state), ...this.accounts.commands].map((c) => [c.name.toLowerCase(), c]));
+        this.commands = new Map([...emulatorCommands(state, this.context), ...this.accounts.commands].map((c) => [c.name.toLowerCase(), c]));
         const output = await this.interpreter.run(text);
         this.stdout += formatOutput(output);
       });

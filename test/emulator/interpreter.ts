@@ -10,6 +10,17 @@ export interface Command {
   /** Parameter names (as documented); switches are listed separately. */
   parameters: readonly string[];
   switches: readonly string[];
+  /**
+   * A function of a CDXML module (DhcpServer is one): it sees $ErrorActionPreference only when it is set in
+   * the global scope, never a script block's own (PowerShell/PowerShell#4568, #24389), so only -ErrorAction
+   * or the global preference make its errors terminating.
+   */
+  cdxml?: boolean;
+  /**
+   * Writes its errors as non-terminating even with -ErrorAction Stop, as reported for Get-DhcpServerv4Failover
+   * (MicrosoftDocs/windows-powershell-docs#1657). An assumption held on purpose: the stricter reading.
+   */
+  ignoresErrorActionStop?: boolean;
   run(parameters: Map<string, Value>, pipelineInput: Value[]): Value[];
 }
 
@@ -93,6 +104,13 @@ function collapse(items: Value[]): Value {
 /** What a value contributes to a pipeline: arrays are enumerated, everything else is one item. */
 function enumerate(value: Value): Value[] {
   return Array.isArray(value) ? value : [value];
+}
+
+function errorRecord(error: PSError): PSObject {
+  return new PSObject("ErrorRecord", {
+    Exception: new PSObject("Exception", { Message: error.message }),
+    FullyQualifiedErrorId: error.errorId,
+  });
 }
 
 function cloneForCast(value: Value): PSObject {
@@ -235,6 +253,8 @@ export class Interpreter {
         return this.foreachStatement(node, scope);
       case "try_statement":
         return this.tryStatement(node, scope);
+      case "flow_control_statement":
+        return this.throwStatement(node, scope);
       default:
         return refuse(node, `a ${node.type}`);
     }
@@ -294,14 +314,23 @@ export class Interpreter {
       out.push(...(await this.block(body, scope)));
     } catch (error) {
       if (!(error instanceof PSError)) throw error;
-      const record = new PSObject("ErrorRecord", {
-        Exception: new PSObject("Exception", { Message: error.message }),
-        FullyQualifiedErrorId: error.errorId,
-      });
-      scope.assign("_", record);
+      scope.assign("_", errorRecord(error));
       out.push(...(await this.block(named(clauses[0]!)[0]!, scope)));
     }
     return out;
+  }
+
+  /** `throw $record` rethrows an ErrorRecord as it is (its message and FullyQualifiedErrorId); `throw 'text'` throws a RuntimeException. */
+  private async throwStatement(node: Node, scope: Scope): Promise<never> {
+    const [keyword] = tokens(node);
+    const parts = named(node);
+    if (keyword?.toLowerCase() !== "throw" || parts.length !== 1) return refuse(node, "this flow control statement (only throw with a value is modelled)");
+    const value = await this.pipelineValue(parts[0]!, scope);
+    if (value instanceof PSObject && value.kind === "ErrorRecord") {
+      throw new PSError(toText(member(value.get("Exception"), "Message", node)), toText(value.get("FullyQualifiedErrorId")));
+    }
+    if (typeof value === "string") throw new PSError(value, value);
+    return refuse(node, `throwing a ${typeName(value)}`);
   }
 
   /** A pipeline as a statement: assignments write, everything else writes to the output. */
@@ -563,16 +592,30 @@ export class Interpreter {
     const command = this.host.command(nameNode.text);
     if (!command) return refuse(nameNode, `the command ${nameNode.text}`);
     const bound = await this.bind(command, parts[1], scope);
-    const stop = this.errorActionIsStop(bound, scope);
+    const stop = this.errorActionIsStop(command, bound, scope);
+    const errorVariable = this.errorVariable(bound, nameNode);
+    // PowerShell empties the -ErrorVariable at each call and fills it with the call's errors.
+    if (errorVariable !== undefined) scope.assign(errorVariable, []);
     try {
       return command.run(bound, piped ? input : []);
     } catch (error) {
-      if (error instanceof PSError && !stop) {
+      if (!(error instanceof PSError)) throw error;
+      if (errorVariable !== undefined) scope.assign(errorVariable, [errorRecord(error)]);
+      if (!stop) {
         this.host.stderr(`${command.name} : ${error.message}\n    + FullyQualifiedErrorId : ${error.errorId}\n`);
         return [];
       }
       throw error;
     }
+  }
+
+  /** The name -ErrorVariable gives (a plain name: appending with "+" is not modelled). */
+  private errorVariable(bound: Map<string, Value>, node: Node): string | undefined {
+    const given = bound.get("errorvariable");
+    if (given === undefined) return undefined;
+    const name = toText(given);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return refuse(node, `-ErrorVariable ${JSON.stringify(name)} (only a plain variable name is modelled)`);
+    return name;
   }
 
   private async runScriptBlock(block: ScriptBlock, scope: Scope): Promise<Value[]> {
@@ -589,10 +632,11 @@ export class Interpreter {
     }
   }
 
-  private errorActionIsStop(bound: Map<string, Value>, scope: Scope): boolean {
+  private errorActionIsStop(command: Command, bound: Map<string, Value>, scope: Scope): boolean {
+    if (command.ignoresErrorActionStop) return false;
     const explicit = bound.get("erroraction");
-    const preference = explicit ?? scope.lookup("ErrorActionPreference") ?? "Continue";
-    return toText(preference).toLowerCase() === "stop";
+    const inherited = command.cdxml ? this.global.lookup("ErrorActionPreference") : scope.lookup("ErrorActionPreference");
+    return toText(explicit ?? inherited ?? "Continue").toLowerCase() === "stop";
   }
 
   /** Binds named parameters and splatted hashtables the way PowerShell does for these cmdlets' signatures. */

@@ -45,6 +45,8 @@ export interface ServerSetup {
   version?: keyof typeof WINDOWS_VERSIONS;
   scopes?: EmuScope[];
   reachable?: boolean;
+  /** The server's IPv4 address, reported as PrimaryServerIP/SecondaryServerIP. */
+  address?: string;
 }
 
 /** Creates (or resets) servers: no relationships, the given scopes. */
@@ -53,6 +55,7 @@ export async function addServers(dir: string, servers: ServerSetup[]): Promise<v
     for (const server of servers) {
       state.servers[server.computerName.toLowerCase()] = {
         computerName: server.computerName,
+        ...(server.address === undefined ? {} : { address: server.address }),
         version: { ...WINDOWS_VERSIONS[server.version ?? "2019"] },
         reachable: server.reachable ?? true,
         scopes: server.scopes ?? [],
@@ -88,8 +91,17 @@ export function setDhcpAdministrator(dir: string, computerName: string, member: 
   });
 }
 
+/** How PowerShell over SSH sessions to the server log on: with "key" they reach no other computer. */
+export function setSshLogon(dir: string, computerName: string, logon: "key" | "password"): Promise<void> {
+  return editServer(dir, computerName, (server) => {
+    server.sshLogon = logon;
+  });
+}
+
 export function setReachable(dir: string, computerName: string, reachable: boolean): Promise<void> {
   return editServer(dir, computerName, (server) => {
+    if (server.reachable && !reachable) server.unreachableSince = Date.now();
+    if (reachable) delete server.unreachableSince;
     server.reachable = reachable;
   });
 }

@@ -33,7 +33,11 @@ if (!readsStdin) fail(`only a session reading its commands from stdin is modelle
 
 // The channel's stdin is the session's command stream: a statement reading [Console]::In would eat the next commands.
 await serveLines(
-  new EmulatedSession(stateDir, () => {
-    throw new SessionEnd("a statement reading [Console]::In is not modelled: stdin holds the session's commands");
-  }),
+  new EmulatedSession(
+    stateDir,
+    () => {
+      throw new SessionEnd("a statement reading [Console]::In is not modelled: stdin holds the session's commands");
+    },
+    "ssh",
+  ),
 );

@@ -59,19 +59,34 @@ export interface EmuRelationship {
   enableAuth: boolean;
   /** A SHA-256 of the shared secret, so that tests can tell a secret changed; never the secret. */
   sharedSecretDigest: string | null;
-  /** Normal or PartnerDown as set; CommunicationInterrupted is derived from the partner's reachability. */
-  state: "Normal" | "PartnerDown";
+  /**
+   * Normal, or a state set by -PartnerDown, by the automatic switch after StateSwitchInterval, or by a test;
+   * CommunicationInterrupted is derived from the partner's reachability.
+   */
+  state: "Normal" | "PartnerDown" | "Recover" | "RecoverWait" | "RecoverDone" | "PotentialConflict";
+  /** A configuration sync between the partners is running (Add-/Remove-DhcpServerv4FailoverScope fail, retryable). */
+  syncInProgress?: boolean;
   scopeIds: string[];
   serverType: "PrimaryServer" | "SecondaryServer";
 }
 
 export interface EmuServer {
   computerName: string;
+  /** The server's IPv4 address (PrimaryServerIP/SecondaryServerIP); -ComputerName and -PartnerServer may name it so. */
+  address?: string;
   version: { major: number; minor: number };
   /** False: the server does not answer (powered off, network down). */
   reachable: boolean;
+  /** When it stopped answering (ms since the epoch): its partners' StateSwitchInterval counts from here. */
+  unreachableSince?: number;
   scopes: EmuScope[];
   relationships: EmuRelationship[];
+  /**
+   * How PowerShell over SSH sessions to this server logged on. "key": Windows OpenSSH gives the session no
+   * credentials for outbound authentication (PowerShell/Win32-OpenSSH#518, #1264), so nothing it runs can reach
+   * another computer. Absent or "password": it can. The lab's sshd takes keys only, so tests choose (an assumption).
+   */
+  sshLogon?: "key" | "password";
   /** SIDs in the server's DHCP Administrators group (nested groups resolved); absent: the account is a member. */
   dhcpAdministrators?: string[];
 }
@@ -99,6 +114,23 @@ export interface EmuState {
   removeLastScopeDeletesRelationship: boolean;
   /** Who runs the scripts; DEFAULT_ACCOUNT when absent. */
   account?: EmuAccount;
+}
+
+/**
+ * The server a -ComputerName or -PartnerServer names: by computer name, by FQDN when the state holds the short
+ * name (or the other way round), or by address. Windows takes "IP Address or host name" for both.
+ */
+export function findServer(state: EmuState, identity: string): EmuServer | undefined {
+  const wanted = identity.trim().toLowerCase();
+  const exact = state.servers[wanted];
+  if (exact) return exact;
+  const short = (name: string) => name.split(".")[0]!;
+  return Object.values(state.servers).find((server) => {
+    const name = server.computerName.toLowerCase();
+    if (server.address === wanted) return true;
+    const oneIsShort = !name.includes(".") || !wanted.includes(".");
+    return oneIsShort && !/^\d+$/.test(short(wanted)) && short(name) === short(wanted);
+  });
 }
 
 /** Whether the account running the scripts is in the server's DHCP Administrators group. */

@@ -42,6 +42,8 @@ export class CmdletError extends Error {
     message: string,
     readonly step: string,
     readonly errorId: string,
+    /** The cmdlet's own message, as Windows wrote it. */
+    readonly said: string,
   ) {
     super(message);
     this.name = "CmdletError";
@@ -51,7 +53,10 @@ export class CmdletError extends Error {
 /** What to do about the failures people meet most, keyed by what Windows says. */
 function advice(message: string): string {
   if (/access is denied|permission/i.test(message)) {
-    return " Run as a member of DHCP Administrators on both servers; through remoting, the write also reaches the partner (second hop): use Kerberos delegation, CredSSP, or SSH to the server itself.";
+    return (
+      " Run as a member of DHCP Administrators on both servers. The failover cmdlets also configure the partner with the session's credentials: " +
+      "a local session needs Kerberos delegation or CredSSP for that second hop, and PowerShell over SSH needs a password logon (a key logon has no credentials for another computer)."
+    );
   }
   if (/RPC server is unavailable|not reachable|cannot connect|unable to connect/i.test(message)) {
     return " Check that the server is up and the DHCP Server service runs, then run `pulumi up` again.";
@@ -98,7 +103,7 @@ export async function runScript<T extends z.ZodType>(
   }
   const value = parsed.data as { ok: true; result: z.output<T> } | { ok: false; step: string; message: string; errorId: string };
   if (!value.ok) {
-    throw new CmdletError(`${where}: ${value.step} failed: ${value.message.trim()} (${value.errorId}).${advice(value.message)}`, value.step, value.errorId);
+    throw new CmdletError(`${where}: ${value.step} failed: ${value.message.trim()} (${value.errorId}).${advice(value.message)}`, value.step, value.errorId, value.message.trim());
   }
   return value.result;
 }

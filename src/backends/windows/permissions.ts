@@ -38,3 +38,26 @@ export function windowsMissingPermissions(server: { name: string; computerName: 
     },
   ];
 }
+
+/**
+ * A PowerShell over SSH session that got Access denied from the partner. Add-DhcpServerv4Failover "creates the
+ * failover relationship on both" servers, and Set-/Remove-/Invoke- reach the partner too, with the session's
+ * credentials; a Windows OpenSSH key logon has none for another computer (PowerShell/Win32-OpenSSH#518, #1264).
+ */
+export function partnerUnreachable(
+  server: { name: string; computerName: string },
+  partner: { name: string; computerName: string },
+  logon: "key" | "password",
+  message: string,
+): MissingPermission {
+  const grant =
+    logon === "key"
+      ? `the SSH session logged on with a key, and Windows OpenSSH gives a key logon no credentials for another computer, so the failover cmdlets cannot configure ${partner.computerName} from it. ` +
+        `Log on with a password instead (overSsh.ssh.password, a secret), or use a local session on a management host with Kerberos delegation or CredSSP to both servers`
+      : `the account reached ${server.computerName} with a password but ${partner.computerName} refused it: add it to ${DHCP_ADMINISTRATORS} on ${partner.computerName} and check that ${server.computerName} may manage it (RPC, firewall)`;
+  return {
+    server: `${server.name} (${server.computerName})`,
+    permission: `reach the failover partner ${partner.name} (${partner.computerName}) from its PowerShell over SSH session (Windows said: ${message})`,
+    grant,
+  };
+}

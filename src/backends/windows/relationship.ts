@@ -8,7 +8,7 @@ import type { FailoverStatus, LiveObject, RelationshipOps, RelationshipSummary, 
 import type { CheckFailure } from "../../model/validate";
 import type { OperationContext } from "../../provider/context";
 import { runScript } from "./client";
-import { expectedView, normalisedView, otherSide, viewJson, type RelationshipView, type Side } from "./perspective";
+import { expectedView, isPartner, isRole, knownIdentities, normalisedView, otherSide, viewJson, type RelationshipView, type Side } from "./perspective";
 import { setFailoverInput } from "./plan";
 import { done, type FailoverRecord } from "./results";
 import { windowsRelationshipTarget, windowsTarget, type WindowsFailover, type WindowsRelationship, type WindowsTarget } from "./schema";
@@ -33,7 +33,8 @@ function records(pair: PairRead, name: string): Record<Side, FailoverRecord | un
 }
 
 function actualView(spec: WindowsTarget, side: Side, record: FailoverRecord): RelationshipView {
-  return normalisedView(record, side, spec[otherSide(side)].computerName);
+  const partner = spec[otherSide(side)];
+  return normalisedView(record, side, partner.computerName, knownIdentities(partner));
 }
 
 /** The live settings as the program would write them (refresh): the secret stays the program's while auth is on. */
@@ -42,7 +43,8 @@ function liveFailover(spec: WindowsTarget, view: RelationshipView): WindowsFailo
     mode: view.mode,
     loadBalancePercent: view.loadBalancePercent,
     reservePercent: view.reservePercent,
-    serverRole: view.serverRole,
+    // A role outside Windows' documented two cannot be written back; the views show it as drift.
+    serverRole: view.mode === "hotStandby" ? (isRole(view.serverRole) ? view.serverRole : spec.windows.serverRole) : undefined,
     maxClientLeadTimeSeconds: view.maxClientLeadTimeSeconds,
     autoStateTransition: view.autoStateTransition,
     stateSwitchIntervalSeconds: view.stateSwitchIntervalSeconds,
@@ -94,7 +96,7 @@ function limitFailures(spec: WindowsTarget, pair: PairRead): CheckFailure[] {
  */
 export function modeChangeFailures(spec: WindowsTarget, pair: PairRead): CheckFailure[] {
   const found = records(pair, spec.name);
-  const side = SIDES.find((s) => found[s] !== undefined && found[s].partnerServer.toLowerCase() === spec[otherSide(s)].computerName.toLowerCase());
+  const side = SIDES.find((s) => found[s] !== undefined && isPartner(found[s], knownIdentities(spec[otherSide(s)])));
   if (side === undefined) return [];
   const live = actualView(spec, side, found[side]!).mode;
   if (live === spec.windows.mode) return [];
@@ -134,7 +136,9 @@ async function update(ctx: OperationContext, _old: WindowsRelationship, next: Wi
   const refused = modeChangeFailures(next, pair);
   if (refused.length > 0) throw new Error(`${refused.map((f) => `${f.property}: ${f.reason}`).join("; ")}. Nothing was changed.`);
 
-  // A mode change makes the server it runs on the active one in hot standby: run it where the program wants the active role.
+  // ASSUMPTION (test/emulator/CONTRACT.md): Microsoft does not say which server becomes active after a mode change
+  // to hot standby. Run it where the program wants the active role (the emulator's reading), and read it back:
+  // a role that came out otherwise shows as drift instead of being taken for granted.
   const first = records(pair, next.name);
   const modeSide: Side = next.windows.mode === "hotStandby" && next.windows.serverRole === "standby" ? "secondary" : "primary";
   const order: Side[] = first[modeSide] && actualView(next, modeSide, first[modeSide]).mode !== next.windows.mode ? [modeSide, otherSide(modeSide)] : [...SIDES];

@@ -20,10 +20,21 @@ export function envelope<T extends z.ZodType>(result: T) {
 
 export const failoverRecord = z.object({
   name: z.string(),
+  /** "IP Address or host name" (Get-DhcpServerv4Failover): short name, FQDN or address, whichever Windows kept. */
   partnerServer: z.string(),
+  /** The two servers as Windows names them, each by name and by address (either may be empty). */
+  primaryServerName: z.string(),
+  secondaryServerName: z.string(),
+  primaryServerIp: z.string(),
+  secondaryServerIp: z.string(),
+  /** PrimaryServer or SecondaryServer: which of the two the queried server is. */
+  serverType: z.string(),
   mode: z.enum(["LoadBalance", "HotStandby"]),
-  /** Empty in load balance mode. */
-  serverRole: z.enum(["Active", "Standby", ""]),
+  /**
+   * Empty in load balance mode; Active or Standby in hot standby as documented. Any other text is kept as
+   * Windows wrote it (and shows as drift) instead of failing the whole read.
+   */
+  serverRole: z.string(),
   loadBalancePercent: z.number().int(),
   reservePercent: z.number().int(),
   maxClientLeadTimeSeconds: z.number().int(),

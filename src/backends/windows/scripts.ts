@@ -16,13 +16,29 @@ export interface Script {
   text: string;
 }
 
-/** UTF-8 output, so that names outside the console's code page come back intact over SSH. */
+/**
+ * What every DhcpServer call carries. DhcpServer is a CDXML module: its functions see $ErrorActionPreference
+ * only when it is set in the global scope (PowerShell/PowerShell#4568, #24389), and the scripts run in a
+ * script block, so the prologue's preference does not reach them: each call says -ErrorAction Stop itself.
+ * -ErrorAction Stop has been reported ignored by Get-DhcpServerv4Failover (MicrosoftDocs/windows-powershell-docs#1657),
+ * so every call also collects its errors and RAISE turns any it wrote into the script's failure.
+ */
+const STOP = "-ErrorAction Stop -ErrorVariable failed";
+const STOP_SPLAT = "ErrorAction = 'Stop'; ErrorVariable = 'failed'";
+const RAISE = "foreach ($e in $failed) { throw $e }";
+
+/** A DhcpServer call as a statement: stops on its errors and on any it only wrote. */
+function call(statement: string): string {
+  return `${statement} ${STOP}\n${RAISE}`;
+}
+
+/** UTF-8 output, so that names outside the console's code page come back intact over SSH. The preference still serves compiled cmdlets and .NET calls. */
 const PROLOGUE = `[Console]::OutputEncoding = [Text.Encoding]::UTF8
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $step = 'decoding the input'
 try {
-$in = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('__INPUT__')) | ConvertFrom-Json
+$in = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('__INPUT__')) | ConvertFrom-Json -ErrorAction Stop
 `;
 
 const EPILOGUE = `
@@ -34,14 +50,20 @@ ConvertTo-Json -InputObject ([pscustomobject]@{ ok = $false; step = $step; messa
 
 /** Get-DhcpServerv4Failover's objects as plain JSON: TimeSpans as seconds, IPAddresses as strings. */
 const READ_SERVER = `$step = 'Get-DhcpServerVersion'
-$version = Get-DhcpServerVersion -ComputerName $in.computerName
+${call("$version = Get-DhcpServerVersion -ComputerName $in.computerName")}
 $step = 'Get-DhcpServerv4Failover'
-$relationships = @(foreach ($f in @(Get-DhcpServerv4Failover -ComputerName $in.computerName)) {
+${call("$failovers = Get-DhcpServerv4Failover -ComputerName $in.computerName")}
+$relationships = @(foreach ($f in $failovers) {
 $ssi = $null
 if ($null -ne $f.StateSwitchInterval) { $ssi = [int]$f.StateSwitchInterval.TotalSeconds }
 [pscustomobject]@{
 name = [string]$f.Name
 partnerServer = [string]$f.PartnerServer
+primaryServerName = [string]$f.PrimaryServerName
+secondaryServerName = [string]$f.SecondaryServerName
+primaryServerIp = [string]$f.PrimaryServerIP
+secondaryServerIp = [string]$f.SecondaryServerIP
+serverType = [string]$f.ServerType
 mode = [string]$f.Mode
 serverRole = [string]$f.ServerRole
 loadBalancePercent = [int]$f.LoadBalancePercent
@@ -55,11 +77,13 @@ scopeIds = @(foreach ($s in $f.ScopeId) { [string]$s })
 }
 })
 $step = 'Get-DhcpServerv4Scope'
-$scopes = @(foreach ($s in @(Get-DhcpServerv4Scope -ComputerName $in.computerName)) {
+${call("$found = Get-DhcpServerv4Scope -ComputerName $in.computerName")}
+$scopes = @(foreach ($s in $found) {
 [pscustomobject]@{ scopeId = [string]$s.ScopeId; name = [string]$s.Name; state = [string]$s.State }
 })
 $step = 'Get-DhcpServerv4ScopeStatistics'
-$statistics = @(foreach ($s in @(Get-DhcpServerv4ScopeStatistics -ComputerName $in.computerName -Failover)) {
+${call("$found = Get-DhcpServerv4ScopeStatistics -ComputerName $in.computerName -Failover")}
+$statistics = @(foreach ($s in $found) {
 [pscustomobject]@{
 scopeId = [string]$s.ScopeId
 addressesFree = [int]$s.AddressesFree
@@ -78,24 +102,25 @@ statistics = $statistics
 }`;
 
 /** Every documented parameter; -Force and -Confirm:$false so that a shared secret never prompts. */
-const ADD_FAILOVER = `$p = @{ ComputerName = $in.computerName; Name = $in.name; PartnerServer = $in.partnerServer; ScopeId = $in.scopeIds; MaxClientLeadTime = [TimeSpan]::FromSeconds($in.maxClientLeadTimeSeconds); AutoStateTransition = [bool]$in.autoStateTransition; Force = $true; Confirm = $false }
+const ADD_FAILOVER = `$p = @{ ComputerName = $in.computerName; Name = $in.name; PartnerServer = $in.partnerServer; ScopeId = $in.scopeIds; MaxClientLeadTime = [TimeSpan]::FromSeconds($in.maxClientLeadTimeSeconds); AutoStateTransition = [bool]$in.autoStateTransition; Force = $true; Confirm = $false; ${STOP_SPLAT} }
 if ($in.mode -eq 'HotStandby') { $p.ReservePercent = [uint32]$in.reservePercent; $p.ServerRole = [string]$in.serverRole } else { $p.LoadBalancePercent = [uint32]$in.loadBalancePercent }
 if ($null -ne $in.stateSwitchIntervalSeconds) { $p.StateSwitchInterval = [TimeSpan]::FromSeconds($in.stateSwitchIntervalSeconds) }
 if ($null -ne $in.sharedSecret) { $p.SharedSecret = [string]$in.sharedSecret }
 $step = 'Add-DhcpServerv4Failover'
 Add-DhcpServerv4Failover @p
+${RAISE}
 $result = $true`;
 
 const ADD_FAILOVER_SCOPE = `$step = 'Add-DhcpServerv4FailoverScope'
-Add-DhcpServerv4FailoverScope -ComputerName $in.computerName -Name $in.name -ScopeId $in.scopeIds -Confirm:$false
+${call("Add-DhcpServerv4FailoverScope -ComputerName $in.computerName -Name $in.name -ScopeId $in.scopeIds -Confirm:$false")}
 $result = $true`;
 
 const REMOVE_FAILOVER_SCOPE = `$step = 'Remove-DhcpServerv4FailoverScope'
-Remove-DhcpServerv4FailoverScope -ComputerName $in.computerName -Name $in.name -ScopeId $in.scopeIds -Force -Confirm:$false
+${call("Remove-DhcpServerv4FailoverScope -ComputerName $in.computerName -Name $in.name -ScopeId $in.scopeIds -Force -Confirm:$false")}
 $result = $true`;
 
 /** Only the parameters the input holds; a null shared secret (with setSharedSecret) turns authentication off. */
-const SET_FAILOVER = `$p = @{ ComputerName = $in.computerName; Name = $in.name; Force = $true; Confirm = $false }
+const SET_FAILOVER = `$p = @{ ComputerName = $in.computerName; Name = $in.name; Force = $true; Confirm = $false; ${STOP_SPLAT} }
 if ($null -ne $in.mode) { $p.Mode = [string]$in.mode }
 if ($null -ne $in.loadBalancePercent) { $p.LoadBalancePercent = [uint32]$in.loadBalancePercent }
 if ($null -ne $in.reservePercent) { $p.ReservePercent = [uint32]$in.reservePercent }
@@ -105,49 +130,57 @@ if ($null -ne $in.stateSwitchIntervalSeconds) { $p.StateSwitchInterval = [TimeSp
 if ($in.setSharedSecret) { $p.SharedSecret = $in.sharedSecret }
 $step = 'Set-DhcpServerv4Failover'
 Set-DhcpServerv4Failover @p
+${RAISE}
 $result = $true`;
 
 const PARTNER_DOWN = `$step = 'Set-DhcpServerv4Failover'
-Set-DhcpServerv4Failover -ComputerName $in.computerName -Name $in.name -PartnerDown -Force -Confirm:$false
+${call("Set-DhcpServerv4Failover -ComputerName $in.computerName -Name $in.name -PartnerDown -Force -Confirm:$false")}
 $result = $true`;
 
 const REMOVE_FAILOVER = `$step = 'Remove-DhcpServerv4Failover'
-Remove-DhcpServerv4Failover -ComputerName $in.computerName -Name $in.name -Force -Confirm:$false
+${call("Remove-DhcpServerv4Failover -ComputerName $in.computerName -Name $in.name -Force -Confirm:$false")}
 $result = $true`;
 
 /** Micetro's "disable": the copies stay on the server that does not keep the scopes, deactivated. */
 const DISABLE_SCOPES = `$step = 'Set-DhcpServerv4Scope'
 $result = @(foreach ($s in $in.scopeIds) {
-Set-DhcpServerv4Scope -ComputerName $in.computerName -ScopeId $s -State 'InActive' -Confirm:$false
+${call("Set-DhcpServerv4Scope -ComputerName $in.computerName -ScopeId $s -State 'InActive' -Confirm:$false")}
 [string]$s
 })`;
 
-const REPLICATE = `$p = @{ ComputerName = $in.computerName; Force = $true; Confirm = $false }
+const REPLICATE = `$p = @{ ComputerName = $in.computerName; Force = $true; Confirm = $false; ${STOP_SPLAT} }
 if ($in.level -eq 'scope') { $p.ScopeId = $in.scopeIds } elseif ($in.level -eq 'relationship') { $p.Name = $in.name }
 $step = 'Invoke-DhcpServerv4FailoverReplication'
-$result = @(foreach ($s in @(Invoke-DhcpServerv4FailoverReplication @p)) { [string]$s })`;
+$replicated = Invoke-DhcpServerv4FailoverReplication @p
+${RAISE}
+$result = @(foreach ($s in $replicated) { [string]$s })`;
 
 /** What replication copies, per scope, in one comparable shape (IPAM's config sync status compares these). */
 const READ_SCOPE_CONFIG = `$step = 'Get-DhcpServerv4Scope'
-$present = @(foreach ($s in @(Get-DhcpServerv4Scope -ComputerName $in.computerName)) { [string]$s.ScopeId })
+${call("$found = Get-DhcpServerv4Scope -ComputerName $in.computerName")}
+$present = @(foreach ($s in $found) { [string]$s.ScopeId })
 $result = @(foreach ($id in $in.scopeIds) {
 if ($present -contains $id) {
 $step = 'Get-DhcpServerv4Scope'
-$scope = Get-DhcpServerv4Scope -ComputerName $in.computerName -ScopeId $id
+${call("$scope = Get-DhcpServerv4Scope -ComputerName $in.computerName -ScopeId $id")}
 $step = 'Get-DhcpServerv4OptionValue'
-$options = @(foreach ($o in @(Get-DhcpServerv4OptionValue -ComputerName $in.computerName -ScopeId $id)) {
+${call("$found = Get-DhcpServerv4OptionValue -ComputerName $in.computerName -ScopeId $id")}
+$options = @(foreach ($o in $found) {
 [pscustomobject]@{ optionId = [int]$o.OptionId; vendorClass = [string]$o.VendorClass; userClass = [string]$o.UserClass; value = @(foreach ($v in $o.Value) { [string]$v }) }
 })
 $step = 'Get-DhcpServerv4Reservation'
-$reservations = @(foreach ($r in @(Get-DhcpServerv4Reservation -ComputerName $in.computerName -ScopeId $id)) {
+${call("$found = Get-DhcpServerv4Reservation -ComputerName $in.computerName -ScopeId $id")}
+$reservations = @(foreach ($r in $found) {
 [pscustomobject]@{ ipAddress = [string]$r.IPAddress; clientId = [string]$r.ClientId; name = [string]$r.Name; type = [string]$r.Type; description = [string]$r.Description }
 })
 $step = 'Get-DhcpServerv4ExclusionRange'
-$exclusions = @(foreach ($x in @(Get-DhcpServerv4ExclusionRange -ComputerName $in.computerName -ScopeId $id)) {
+${call("$found = Get-DhcpServerv4ExclusionRange -ComputerName $in.computerName -ScopeId $id")}
+$exclusions = @(foreach ($x in $found) {
 [pscustomobject]@{ startRange = [string]$x.StartRange; endRange = [string]$x.EndRange }
 })
 $step = 'Get-DhcpServerv4Policy'
-$policies = @(foreach ($y in @(Get-DhcpServerv4Policy -ComputerName $in.computerName -ScopeId $id)) {
+${call("$found = Get-DhcpServerv4Policy -ComputerName $in.computerName -ScopeId $id")}
+$policies = @(foreach ($y in $found) {
 [pscustomobject]@{ name = [string]$y.Name; enabled = [bool]$y.Enabled; processingOrder = [int]$y.ProcessingOrder; condition = [string]$y.Condition; description = [string]$y.Description }
 })
 [pscustomobject]@{
@@ -170,11 +203,20 @@ policies = $policies
 })`;
 
 /**
+ * A read-only call to the server itself, then to the partner from this server's session: the hop Add-/Set-/Remove-DhcpServerv4Failover and
+ * replication make with the session's credentials, which a Windows OpenSSH key logon does not have.
+ */
+const REACH_PARTNER = `$step = 'Get-DhcpServerVersion'
+${call("$version = Get-DhcpServerVersion -ComputerName $in.computerName")}
+${call("$version = Get-DhcpServerVersion -ComputerName $in.partner")}
+$result = $true`;
+
+/**
  * Whether the account running the scripts is in a group (DHCP Administrators) on the server, nested groups
  * included: the group's members, resolved recursively, against the account's SID. Read-only.
  */
 const CHECK_GROUP = `$step = 'Add-Type'
-Add-Type -AssemblyName 'System.DirectoryServices.AccountManagement'
+Add-Type -AssemblyName 'System.DirectoryServices.AccountManagement' -ErrorAction Stop
 $step = 'WindowsIdentity.GetCurrent'
 $identity = [Security.Principal.WindowsIdentity]::GetCurrent()
 $step = 'PrincipalContext'
@@ -204,6 +246,7 @@ const BODIES = {
   replicate: { cmdlet: "Invoke-DhcpServerv4FailoverReplication", body: REPLICATE },
   readScopeConfig: { cmdlet: "Get-DhcpServerv4Scope", body: READ_SCOPE_CONFIG },
   checkGroup: { cmdlet: "GroupPrincipal.GetMembers", body: CHECK_GROUP },
+  reachPartner: { cmdlet: "Get-DhcpServerVersion", body: REACH_PARTNER },
 } as const;
 
 export const SCRIPT_KINDS = Object.keys(BODIES) as ScriptKind[];

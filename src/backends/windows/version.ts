@@ -4,7 +4,11 @@ export interface WindowsVersion {
   minor: number;
 }
 
-/** Windows Server 2012 R2: the first that changes a relationship's mode in place (Set-DhcpServerv4Failover -Mode). */
+/**
+ * Windows Server 2012 R2: taken as the first that changes a relationship's mode in place (Set-DhcpServerv4Failover
+ * -Mode). ASSUMPTION (test/emulator/CONTRACT.md): no page says so, and the winserver2012-ps page lists -Mode; the
+ * refusal is kept as the safer reading.
+ */
 export const MODE_CHANGE_SINCE: WindowsVersion = { major: 6, minor: 3 };
 
 export function olderThan(a: WindowsVersion, b: WindowsVersion): boolean {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { addFailoverInput } from "../../../src/backends/windows/plan";
 import { windowsTarget } from "../../../src/backends/windows/schema";
 import { script, type ScriptKind } from "../../../src/backends/windows/scripts";
+import { oneLineInvocation } from "../../../src/transports/powershell";
 import { EmulatedSession } from "../../emulator/host.ts";
 import { addServers, editServer, scope, server, setReachable } from "../../emulator/setup.ts";
 
@@ -35,7 +36,8 @@ const target = (extra: Record<string, unknown> = {}) =>
   });
 
 async function run(kind: ScriptKind, input: Record<string, unknown>): Promise<{ ok: boolean; result?: unknown; message?: string; errorId?: string }> {
-  const output = await session.run(script(kind, input).text);
+  // As the transports send it: a script block, so the script's own preference stays in its scope.
+  const output = await session.run(oneLineInvocation(script(kind, input).text));
   expect(output.stderr).toBe("");
   return JSON.parse(output.stdout.trim());
 }
@@ -83,7 +85,8 @@ describe("the emulated DhcpServer cmdlets", () => {
   it("changes the mode only on Windows Server 2012 R2 and later", async () => {
     await add(["10.0.1.0"]);
     const onOld = await run("setFailover", { computerName: "dhcp2", name: "rel", mode: "HotStandby", reservePercent: 10 });
-    expect(onOld).toMatchObject({ ok: false, errorId: "DHCP 20131,Set-DhcpServerv4Failover" });
+    // dhcpsapi.h: 0x4EA6 = 20134 ERROR_DHCP_FO_FEATURE_NOT_SUPPORTED (20131 is FO_BOOT_NOT_SUPPORTED).
+    expect(onOld).toMatchObject({ ok: false, errorId: "DHCP 20134,Set-DhcpServerv4Failover" });
     expect(await run("setFailover", { computerName: "dhcp1", name: "rel", mode: "HotStandby", reservePercent: 10 })).toEqual({ ok: true, result: true });
     expect((await server(dir, "dhcp2")).relationships[0]).toMatchObject({ mode: "HotStandby", serverRole: "Standby", reservePercent: 10 });
   });
@@ -97,6 +100,46 @@ describe("the emulated DhcpServer cmdlets", () => {
     expect(await run("readServer", { computerName: "dhcp2" })).toMatchObject({ ok: false, errorId: "WIN32 1722,Get-DhcpServerVersion" });
   });
 
+  it("switches to PARTNER DOWN by itself once StateSwitchInterval has passed in COMMUNICATION INTERRUPTED, only with AutoStateTransition", async () => {
+    await add(["10.0.1.0"], { windows: { stateSwitchIntervalSeconds: 600 } });
+    await setReachable(dir, "dhcp2", false);
+    expect((await run("readServer", { computerName: "dhcp1" })).result).toMatchObject({ relationships: [{ state: "CommunicationInterrupted" }] });
+    await editServer(dir, "dhcp2", (s) => {
+      s.unreachableSince = Date.now() - 601_000;
+    });
+    expect((await run("readServer", { computerName: "dhcp1" })).result).toMatchObject({ relationships: [{ state: "PartnerDown" }] });
+    await editServer(dir, "dhcp1", (s) => {
+      s.relationships[0]!.state = "Normal";
+      s.relationships[0]!.autoStateTransition = false;
+    });
+    expect((await run("readServer", { computerName: "dhcp1" })).result).toMatchObject({ relationships: [{ state: "CommunicationInterrupted" }] });
+  });
+
+  it("refuses Add-DhcpServerv4FailoverScope outside NORMAL (20120) and Add/Remove during a scope sync (20133)", async () => {
+    await add(["10.0.1.0"]);
+    for (const state of ["Recover", "RecoverWait", "RecoverDone", "PotentialConflict", "PartnerDown"] as const) {
+      await editServer(dir, "dhcp1", (s) => {
+        s.relationships[0]!.state = state;
+      });
+      expect((await run("readServer", { computerName: "dhcp1" })).result).toMatchObject({ relationships: [{ state }] });
+      expect(await run("addFailoverScope", { computerName: "dhcp1", name: "rel", scopeIds: ["10.0.2.0"] })).toMatchObject({ ok: false, errorId: "DHCP 20120,Add-DhcpServerv4FailoverScope" });
+    }
+    await editServer(dir, "dhcp1", (s) => {
+      s.relationships[0]!.state = "Normal";
+      s.relationships[0]!.syncInProgress = true;
+    });
+    expect(await run("addFailoverScope", { computerName: "dhcp1", name: "rel", scopeIds: ["10.0.2.0"] })).toMatchObject({ ok: false, errorId: "DHCP 20133,Add-DhcpServerv4FailoverScope" });
+    expect(await run("removeFailoverScope", { computerName: "dhcp1", name: "rel", scopeIds: ["10.0.1.0"] })).toMatchObject({ ok: false, errorId: "DHCP 20133,Remove-DhcpServerv4FailoverScope" });
+  });
+
+  it("returns statistics for every scope, with the failover fields only where a scope is in a relationship", async () => {
+    await add(["10.0.1.0"]);
+    const read = (await run("readServer", { computerName: "dhcp1" })).result as { statistics: Array<{ scopeId: string; addressesFreeOnThisServer: number; addressesFree: number }> };
+    expect(read.statistics.map((s) => s.scopeId)).toEqual(["10.0.1.0", "10.0.2.0", "10.0.3.0"]);
+    expect(read.statistics[0]!.addressesFreeOnThisServer).toBeGreaterThan(0);
+    expect(read.statistics[1]).toMatchObject({ addressesFree: 179, addressesFreeOnThisServer: 0 });
+  });
+
   it("replicates scope configuration to the partner, keeping the partner's leases", async () => {
     await add(["10.0.1.0"]);
     await editServer(dir, "dhcp1", (s) => {
@@ -105,6 +148,74 @@ describe("the emulated DhcpServer cmdlets", () => {
     expect(await run("replicate", { computerName: "dhcp1", level: "scope", name: "rel", scopeIds: ["10.0.1.0"] })).toEqual({ ok: true, result: ["10.0.1.0"] });
     expect((await server(dir, "dhcp2")).scopes.find((s) => s.scopeId === "10.0.1.0")!.policies).toHaveLength(1);
     expect(await run("replicate", { computerName: "dhcp1", level: "scope", name: "rel", scopeIds: ["10.0.2.0"] })).toMatchObject({ ok: false, errorId: "DHCP 20116,Invoke-DhcpServerv4FailoverReplication" });
+  });
+});
+
+/**
+ * The scripts as they were before every DhcpServer call carried its own -ErrorAction Stop and error check:
+ * the same text without them, relying on the prologue's $ErrorActionPreference = 'Stop' alone.
+ */
+function withoutStops(text: string): string {
+  return text
+    .replaceAll(" -ErrorAction Stop -ErrorVariable failed", "")
+    .replaceAll("; ErrorAction = 'Stop'; ErrorVariable = 'failed'", "")
+    .replaceAll("\nforeach ($e in $failed) { throw $e }", "");
+}
+
+/** The same, keeping -ErrorAction Stop but not checking what the call wrote. */
+function withoutChecks(text: string): string {
+  return text.replaceAll("\nforeach ($e in $failed) { throw $e }", "");
+}
+
+async function runText(text: string): Promise<{ envelope: { ok: boolean; result?: unknown; message?: string; errorId?: string }; stderr: string }> {
+  const output = await session.run(oneLineInvocation(text));
+  return { envelope: JSON.parse(output.stdout.trim()), stderr: output.stderr };
+}
+
+describe("errors of a CDXML module (DhcpServer) inside a script block", () => {
+  it("a preference set in the block does not stop a failing write: the old scripts reported success, the new ones fail with the cmdlet's text", async () => {
+    await add(["10.0.1.0"]);
+    const text = script("addFailoverScope", { computerName: "dhcp1", name: "rel", scopeIds: ["10.0.1.0"] }).text;
+    expect(withoutStops(text)).not.toContain("ErrorAction Stop -");
+    const old = await runText(withoutStops(text));
+    expect(old.envelope).toEqual({ ok: true, result: true });
+    expect(old.stderr).toContain("ERROR_DHCP_FO_SCOPE_ALREADY_IN_RELATIONSHIP");
+    const now = await runText(text);
+    expect(now.envelope).toMatchObject({ ok: false, step: "Add-DhcpServerv4FailoverScope", errorId: "DHCP 20113,Add-DhcpServerv4FailoverScope" });
+    expect(now.envelope.message).toContain("dhcp1");
+    expect(now.stderr).toBe("");
+  });
+
+  it("a read of an unreachable server fails instead of returning nothing", async () => {
+    await add(["10.0.1.0"]);
+    await setReachable(dir, "dhcp2", false);
+    const text = script("readServer", { computerName: "dhcp2" }).text;
+    const old = await runText(withoutStops(text));
+    expect(old.envelope).toMatchObject({ ok: true, result: { relationships: [], scopes: [], statistics: [] } });
+    const now = await runText(text);
+    expect(now.envelope).toMatchObject({ ok: false, errorId: "WIN32 1722,Get-DhcpServerVersion" });
+    expect(now.envelope.message).toContain("dhcp2");
+  });
+
+  it("an error Get-DhcpServerv4Failover only writes, despite -ErrorAction Stop, still fails the read", async () => {
+    const text = `try {
+$f = Get-DhcpServerv4Failover -ComputerName 'nowhere' -ErrorAction Stop -ErrorVariable failed
+'carried on'
+} catch { 'stopped' }`;
+    const output = await session.run(oneLineInvocation(text));
+    expect(output.stdout.trim()).toBe("carried on");
+    expect(output.stderr).toContain("WIN32 1722,Get-DhcpServerv4Failover");
+    const read = script("readServer", { computerName: "dhcp1" }).text;
+    const failing = read.replace("Get-DhcpServerv4Failover -ComputerName $in.computerName", "Get-DhcpServerv4Failover -ComputerName 'nowhere'");
+    expect((await runText(withoutChecks(failing))).envelope).toMatchObject({ ok: true });
+    expect((await runText(failing)).envelope).toMatchObject({ ok: false, step: "Get-DhcpServerv4Failover", errorId: "WIN32 1722,Get-DhcpServerv4Failover" });
+  });
+
+  it("the global preference does reach the module's functions, as in PowerShell", async () => {
+    await add(["10.0.1.0"]);
+    const attempt = "try { Add-DhcpServerv4FailoverScope -ComputerName 'dhcp1' -Name 'rel' -ScopeId '10.0.1.0' -Confirm:$false; 'carried on' } catch { 'stopped' }";
+    expect((await session.run(oneLineInvocation(`$ErrorActionPreference = 'Stop'\n${attempt}`))).stdout.trim()).toBe("carried on");
+    expect((await session.run(`$ErrorActionPreference = 'Stop'; ${attempt}`)).stdout.trim()).toBe("stopped");
   });
 });
 

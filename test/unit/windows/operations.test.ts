@@ -11,7 +11,7 @@ import { windowsMembership, windowsRelationship, windowsRelationshipTarget } fro
 import { forget } from "../../../src/backends/windows/state";
 import { operationContext } from "../../../src/provider/context";
 import { compareViews, describeDifference } from "../../../src/provider/differences";
-import { localPowerShellKey, type PowerShellOutput } from "../../../src/transports/powershell";
+import { localPowerShellKey, oneLineInvocation, type PowerShellOutput } from "../../../src/transports/powershell";
 import { EmulatedSession } from "../../emulator/host.ts";
 import { addServers, editServer, journal, scope, server, setOptions, setReachable, type ServerSetup } from "../../emulator/setup.ts";
 
@@ -53,7 +53,8 @@ async function pair(
     void ctx.connections.get(localPowerShellKey(`emulator-${name}`, name), async () => ({
       run: (text: string): Promise<PowerShellOutput> => serially(async () => {
         await before(text);
-        return session.run(text);
+        // What the local transport sends: the script as a script block, in which its own preference stays.
+        return session.run(oneLineInvocation(text));
       }),
       close: () => undefined,
     }));
@@ -174,6 +175,47 @@ describe("Windows backend operations", () => {
       expect(await windowsBackend.relationship.checkLive!(ctx, mclt)).toEqual([]);
       await windowsBackend.relationship.update(ctx, relationship, mclt, { changedSecrets: [] });
       expect((await server(dir, b)).relationships[0]).toMatchObject({ mode: "LoadBalance", maxClientLeadTimeSeconds: 1800 });
+    } finally {
+      await done();
+    }
+  });
+
+  it("declares partner down once the partner's read fails (it used to 'succeed' with nothing), and refuses it while the partner answers", async () => {
+    const { a, b, ctx, done, relationship, membership } = await pair();
+    try {
+      await windowsBackend.membership.create(ctx, membership("10.0.1.0"), { adopt: false });
+      const partnerDown = windowsBackend.state.partnerDown!;
+      const target = windowsRelationshipTarget(relationship) as Parameters<typeof partnerDown>[1];
+      await expect(partnerDown(ctx, target, "dhcp1")).rejects.toThrow(/partner down refused: dhcp2 .* answers/);
+      await setReachable(dir, b, false);
+      const status = await partnerDown(ctx, target, "dhcp1");
+      expect(status.dhcp1).toMatchObject({ state: "partner-down" });
+      expect(status.dhcp2).toMatchObject({ state: "unknown" });
+      expect((await journal(dir, [a])).filter((entry) => entry.endsWith(":Set-DhcpServerv4Failover"))).toHaveLength(1);
+    } finally {
+      await setReachable(dir, b, true);
+      await done();
+    }
+  });
+
+  it("reads a partner Windows reports by address or FQDN as the same partner: no drift, and updates still run", async () => {
+    const { a, b, ctx, done, relationship, membership } = await pair();
+    try {
+      await windowsBackend.membership.create(ctx, membership("10.0.1.0"), { adopt: false });
+      await editServer(dir, a, (s) => {
+        s.address = `192.0.2.${counter}`;
+        s.relationships[0]!.partnerServer = `${b}.corp.example`;
+      });
+      await editServer(dir, b, (s) => {
+        s.relationships[0]!.partnerServer = `192.0.2.${counter}`;
+      });
+      forget(ctx, relationship.primary, relationship.secondary);
+      const live = await windowsBackend.relationship.read(ctx, relationship);
+      expect(compareViews(live.views)).toEqual([]);
+      const next = windowsRelationship.parse({ ...relationship, windows: { loadBalancePercent: 60 } });
+      const updated = await windowsBackend.relationship.update(ctx, relationship, next, { changedSecrets: [] });
+      expect(compareViews(updated.views)).toEqual([]);
+      expect((await server(dir, b)).relationships[0]!.loadBalancePercent).toBe(40);
     } finally {
       await done();
     }

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { expectedView, normalisedView, normaliseState, sameComputer } from "../../../src/backends/windows/perspective";
-import type { FailoverRecord } from "../../../src/backends/windows/results";
-import { windowsFailover } from "../../../src/backends/windows/schema";
+import { expectedView, isPartner, knownIdentities, normalisedView, normaliseState, sameComputer } from "../../../src/backends/windows/perspective";
+import { failoverRecord, type FailoverRecord } from "../../../src/backends/windows/results";
+import { windowsFailover, windowsServer } from "../../../src/backends/windows/schema";
 
 const record = (overrides: Partial<FailoverRecord>): FailoverRecord => ({
   name: "rel",
   partnerServer: "dhcp2",
+  primaryServerName: "dhcp1",
+  secondaryServerName: "dhcp2",
+  primaryServerIp: "192.0.2.1",
+  secondaryServerIp: "192.0.2.2",
+  serverType: "PrimaryServer",
   mode: "LoadBalance",
   serverRole: "",
   loadBalancePercent: 70,
@@ -51,10 +56,37 @@ describe("the partner's complementary perspective", () => {
     expect(normalisedView(record({ partnerServer: "DHCP2.corp.example" }), "primary", "dhcp2").partnerServer).toBe("dhcp2");
   });
 
+  it("knows the partner by every identity Windows reports: PartnerServer, and its name or address from the other side of the pair", () => {
+    // Read on the secondary, where PartnerServer holds the primary's address and PrimaryServerName its FQDN.
+    const onSecondary = record({ partnerServer: "192.0.2.1", primaryServerName: "dhcp1.corp.example", primaryServerIp: "192.0.2.1", serverType: "SecondaryServer", loadBalancePercent: 30 });
+    expect(isPartner(onSecondary, ["dhcp1"])).toBe(true);
+    expect(normalisedView(onSecondary, "secondary", "dhcp1").partnerServer).toBe("dhcp1");
+    expect(isPartner(onSecondary, ["dhcp3"])).toBe(false);
+    expect(isPartner(record({ partnerServer: "192.0.2.9", secondaryServerName: "", secondaryServerIp: "192.0.2.9" }), ["dhcp2"])).toBe(false);
+    // The program may know the partner only by the address its SSH connection reaches.
+    const overSsh = windowsServer.parse({
+      name: "b",
+      computerName: "dhcp2",
+      connection: { overSsh: { ssh: { host: "192.0.2.2", username: "admin", hostKeySha256: `SHA256:${"A".repeat(43)}`, agent: true } } },
+    });
+    expect(knownIdentities(overSsh)).toEqual(["dhcp2", "192.0.2.2"]);
+    expect(isPartner(record({ partnerServer: "192.0.2.2", secondaryServerName: "", secondaryServerIp: "" }), knownIdentities(overSsh))).toBe(true);
+  });
+
+  it("keeps a server role outside Active/Standby as Windows wrote it, as drift, instead of failing the read", () => {
+    const parsed = failoverRecord.parse({ ...record({ mode: "HotStandby", reservePercent: 5 }), serverRole: "Unknown" });
+    const view = normalisedView(parsed, "secondary", "dhcp1");
+    expect(view.serverRole).toBe("unknown");
+    expect(view.serverRole).not.toBe(expectedView(windowsFailover.parse({ mode: "hotStandby" }), "dhcp2").serverRole);
+  });
+
   it("names Windows' states in lower-case words", () => {
     expect(normaliseState("COMMUNICATION_INT")).toBe("communication-interrupted");
     expect(normaliseState("CommunicationInterrupted")).toBe("communication-interrupted");
     expect(normaliseState("PartnerDown")).toBe("partner-down");
     expect(normaliseState("Normal")).toBe("normal");
+    for (const [windows, word] of [["RecoverWait", "recover-wait"], ["RECOVER_DONE", "recover-done"], ["Recover", "recover"], ["PotentialConflict", "potential-conflict"], ["ResolutionInterrupted", "resolution-interrupted"]]) {
+      expect(normaliseState(windows!)).toBe(word);
+    }
   });
 });

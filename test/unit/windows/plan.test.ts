@@ -35,7 +35,7 @@ describe("Set-DhcpServerv4Failover planning", () => {
   it("normalised records and expectations line up for a round trip", () => {
     const wanted = expectedView(failover({ loadBalancePercent: 80, maxClientLeadTimeSeconds: 600 }), "dhcp2");
     const onSecondary = normalisedView(
-      { name: "rel", partnerServer: "dhcp1", mode: "LoadBalance", serverRole: "", loadBalancePercent: 20, reservePercent: 0, maxClientLeadTimeSeconds: 600, stateSwitchIntervalSeconds: null, autoStateTransition: false, enableAuth: false, state: "Normal", scopeIds: [] },
+      { name: "rel", partnerServer: "dhcp1", primaryServerName: "dhcp1", secondaryServerName: "dhcp2", primaryServerIp: "", secondaryServerIp: "", serverType: "SecondaryServer", mode: "LoadBalance", serverRole: "", loadBalancePercent: 20, reservePercent: 0, maxClientLeadTimeSeconds: 600, stateSwitchIntervalSeconds: null, autoStateTransition: false, enableAuth: false, state: "Normal", scopeIds: [] },
       "secondary",
       "dhcp1",
     );

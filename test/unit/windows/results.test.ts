@@ -49,7 +49,8 @@ describe("script results", () => {
       const error = await runScript(ctx, server, "removeFailover", { name: "rel" }, scopeIdList).catch((e: Error) => e);
       expect((error as Error).message).toBe(
         "dhcp1 (dhcp1): Add-DhcpServerv4Failover failed: Access is denied. (WIN32 5,Add-DhcpServerv4Failover). " +
-          "Run as a member of DHCP Administrators on both servers; through remoting, the write also reaches the partner (second hop): use Kerberos delegation, CredSSP, or SSH to the server itself.",
+          "Run as a member of DHCP Administrators on both servers. The failover cmdlets also configure the partner with the session's credentials: " +
+          "a local session needs Kerberos delegation or CredSSP for that second hop, and PowerShell over SSH needs a password logon (a key logon has no credentials for another computer).",
       );
     } finally {
       await done();

@@ -19,6 +19,13 @@ describe("Windows schemas", () => {
     expect(standby.windows).toMatchObject({ reservePercent: 5, serverRole: "active", autoStateTransition: true, loadBalancePercent: undefined });
   });
 
+  it("runs local sessions in Windows PowerShell 5.1 unless another executable is configured", () => {
+    const spec = windowsRelationship.parse(relationship());
+    expect(spec.primary.connection).toEqual({ local: { computerName: "dhcp1.example", executable: "powershell.exe" } });
+    const pwsh = windowsRelationship.parse(relationship({ primary: { ...server("dhcp1"), connection: { local: { computerName: "dhcp1.example", executable: "pwsh" } } } }));
+    expect(pwsh.primary.connection).toEqual({ local: { computerName: "dhcp1.example", executable: "pwsh" } });
+  });
+
   it("refuses names over 126 characters", () => {
     expect(failures(windowsRelationship, relationship({ name: "n".repeat(127) }))).toEqual(["name: must be at most 126 characters"]);
     expect(failures(windowsRelationship, relationship({ name: "n".repeat(126) }))).toEqual([]);

@@ -64,6 +64,8 @@ function inputFor(kind: ScriptKind, s: string, n: number): Record<string, unknow
       return { ...base, scopeIds: [s] };
     case "checkGroup":
       return { ...base, group: s };
+    case "reachPartner":
+      return { ...base, partner: s };
   }
 }
 
@@ -91,6 +93,18 @@ describe("generated PowerShell", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  // DhcpServer is a CDXML module: the prologue's preference does not reach it (PowerShell/PowerShell#4568).
+  it.each(SCRIPT_KINDS)("%s stops on every DhcpServer call's error and fails on any error it only wrote", (kind) => {
+    const lines = script(kind, inputFor(kind, "x", 1)).text.split("\n");
+    const calls = lines.map((line, index) => ({ line, index })).filter(({ line }) => /(^|[=(]\s*)(Get|Set|Add|Remove|Invoke)-Dhcp\w+ /.test(line));
+    for (const { line, index } of calls) {
+      if (/ @p$/.test(line)) expect(lines.find((l) => l.startsWith("$p = @{"))).toContain("ErrorAction = 'Stop'; ErrorVariable = 'failed'");
+      else expect(line).toMatch(/ -ErrorAction Stop -ErrorVariable failed$/);
+      expect(lines[index + 1]).toBe("foreach ($e in $failed) { throw $e }");
+    }
+    expect(calls.length > 0 || kind === "checkGroup").toBe(true);
   });
 
   it("keeps a shared secret out of the script's visible text", () => {
