@@ -46,14 +46,23 @@ export interface DynamicHandlers {
   delete(id: string, props: Inputs): Promise<void>;
 }
 
-/** An error the engine records as "created, but failed to initialise": the next up finishes the job. */
-class InitializationError extends Error {
+/**
+ * An error the engine records as "created, but failed to initialise": the next up finishes the job. The
+ * engine shows only `reasons` of such an error (the SDK's dynamic provider forwards them as the
+ * ErrorResourceInitFailed detail; its message becomes "resource init failed"), so the message goes there
+ * line by line: the server, the vendor's words and the next step.
+ */
+export class InitializationError extends Error {
+  readonly reasons: string[];
+
   constructor(
     message: string,
     readonly id: string,
     readonly properties: Inputs,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
+    this.reasons = message.split("\n").filter((line) => line.trim() !== "");
   }
 }
 
@@ -177,7 +186,7 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
         } catch (error) {
           if (error instanceof PartialChangeError) {
             const properties = { ...outputs(backend, spec, { views: [], live: undefined }), __provider: inputs.__provider };
-            throw new InitializationError(ctx.redactor.redact(`${ctx.resource}: ${error.message}`), id, properties);
+            throw new InitializationError(ctx.redactor.redact(`${ctx.resource}: ${error.message}`), id, properties, { cause: error });
           }
           throw error;
         }
@@ -230,7 +239,7 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
 
 function prefixed(label: string, error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
-  return new Error(message.startsWith(label) ? message : `${label}: ${message}`);
+  return new Error(message.startsWith(label) ? message : `${label}: ${message}`, { cause: error });
 }
 
 export type { Json };
