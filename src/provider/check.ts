@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { unreadable } from "../backends/errors";
 import { backendFor, isVendor, type AnyBackend } from "../backends/registry";
 import { knownSecrets, secretValues } from "../model/secrets";
 import { containsUnknown, isUnknown } from "../model/unknown";
@@ -23,13 +24,15 @@ export interface CheckDefinition {
  * nested path; the path goes into the reason instead, so the user reads `isc.split: only the primary may set split`.
  */
 function forEngine(failures: readonly CheckFailure[], redact: (text: string) => string): CheckFailure[] {
-  return failures.map((f) => ({ property: "", reason: redact(`${f.property}: ${f.reason}`) }));
+  return failures.map((f) => ({ property: "", reason: redact(f.property ? `${f.property}: ${f.reason}` : f.reason) }));
 }
 
 /**
  * Check: the vendor's schema and rules, then (when every value is known) the rules that need the live
- * servers. Read-only; an unreachable server does not fail check, because diff or create will say so.
- * A new resource that passes is announced to the commit queues its create will use.
+ * servers. Read-only, so read-only credentials suffice. A server that cannot be read (connection refused,
+ * wrong host key, authentication refused) fails check, naming it and the cause: a preview of a new
+ * resource reads the servers nowhere else, and one that passed without reading them would vouch for
+ * nothing. A new resource that passes is announced to the commit queues its create will use.
  */
 export async function checkInputs(definition: CheckDefinition, news: Inputs, isNew: boolean): Promise<{ inputs: Inputs; failures?: CheckFailure[] }> {
   const vendor = definition.vendorOf(news);
@@ -52,7 +55,7 @@ export async function checkInputs(definition: CheckDefinition, news: Inputs, isN
     try {
       failures = checkLive ? await checkLive(ctx, result.value as never) : [];
     } catch (error) {
-      ctx.log.warn(`${ctx.resource}: live checks skipped: ${ctx.redactor.redact((error as Error).message)}`);
+      failures = [{ property: "", reason: unreadable((error as Error).message) }];
     }
     if (failures.length > 0) return { inputs: news, failures: forEngine(failures, (t) => ctx.redactor.redact(t)) };
     if (isNew) ctx.commits.announce(definition.commitKeys?.(backend)?.(result.value as never) ?? []);
@@ -61,3 +64,4 @@ export async function checkInputs(definition: CheckDefinition, news: Inputs, isN
     await done();
   }
 }
+
