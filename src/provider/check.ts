@@ -5,6 +5,7 @@ import { knownSecrets, secretValues } from "../model/secrets";
 import { containsUnknown, isUnknown } from "../model/unknown";
 import { withUnknownSecrets } from "../model/unknownSecrets";
 import { validate, type CheckFailure } from "../model/validate";
+import { scopeClaims } from "./claims";
 import { operationContext } from "./context";
 import { specFromInputs } from "./storedState";
 
@@ -16,6 +17,8 @@ export interface CheckDefinition {
   checkLive(backend: AnyBackend): ((ctx: import("./context").OperationContext, spec: never) => Promise<CheckFailure[]>) | undefined;
   /** The commit queues a create of this spec will submit to: a check of a new resource announces it to them. */
   commitKeys?(backend: AnyBackend): ((spec: never) => string[]) | undefined;
+  /** A membership's scope, which no other resource of the run may claim on the same servers. */
+  scopeOf?(spec: Inputs): string;
   label(spec: Inputs): string;
 }
 
@@ -50,6 +53,8 @@ export async function checkInputs(definition: CheckDefinition, news: Inputs, isN
     const result = validate(schema, isUnknown(news.secrets) ? withUnknownSecrets(schema, spec) : spec);
     if (!result.ok) return { inputs: news, failures: forEngine(result.failures, (t) => ctx.redactor.redact(t)) };
     if (result.partial) return { inputs: news };
+    const claimed = claimFailure(definition, backend, result.value as Inputs);
+    if (claimed) return { inputs: news, failures: forEngine([claimed], (t) => ctx.redactor.redact(t)) };
     const checkLive = definition.checkLive(backend);
     let failures: CheckFailure[] = [];
     try {
@@ -65,3 +70,15 @@ export async function checkInputs(definition: CheckDefinition, news: Inputs, isN
   }
 }
 
+function claimFailure(definition: CheckDefinition, backend: AnyBackend, spec: Inputs): CheckFailure | undefined {
+  const scope = definition.scopeOf?.(spec);
+  const servers = definition.commitKeys?.(backend)?.(spec as never);
+  if (scope === undefined || !servers) return undefined;
+  const resource = definition.label(spec);
+  const other = scopeClaims.claim(resource, servers.map((server) => `${server}#${scope}`));
+  if (other === undefined) return undefined;
+  return {
+    property: "scope",
+    reason: `${scope} is claimed on the same servers by both ${other} and ${resource}: a scope belongs to one relationship. Keep one of the two memberships.`,
+  };
+}

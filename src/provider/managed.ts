@@ -34,6 +34,8 @@ export interface ManagedKind {
   /** "lab-isc" or "lab-isc/10.231.11.0/24": names the resource in every message. */
   describe(spec: Inputs): string;
   id(spec: Inputs): string;
+  /** A membership's scope: no other resource of the run may claim it on the same servers. */
+  scopeOf?(spec: Inputs): string;
   extraOutputs(backend: AnyBackend, spec: unknown, live: LiveObject<unknown>): Record<string, unknown>;
 }
 
@@ -133,6 +135,7 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
           schema: kind.schema,
           checkLive: (b) => kind.ops(b).checkLive?.bind(kind.ops(b)),
           commitKeys: (b) => kind.ops(b).commitKeys?.bind(kind.ops(b)),
+          ...(kind.scopeOf ? { scopeOf: kind.scopeOf } : {}),
           label,
         },
         news,

@@ -123,6 +123,27 @@ describe("check when a server cannot be read", () => {
     expect(result.failures![0]!.reason).toMatch(/Fix the connection .* then run the command again/);
   });
 
+  it("refuses a scope that two memberships of the program put into two relationships, naming both", async () => {
+    const peers = [keaPeer("kea1", "primary", 11), keaPeer("kea2", "secondary", 12)].map((p, i) => ({ ...p, api: { ...p.api, url: `http://127.0.${11 + i}.1:${closedPort}/` } }));
+    const member = (relationship: string) => {
+      const spec = keaMember({ relationship: { ...keaMember().relationship, name: relationship, peers } });
+      return wire(spec, splitSecrets(spec).secrets);
+    };
+    const first = await membershipHandlers.check({}, member("campus"));
+    expect(first.failures?.map((f) => f.reason).join("\n")).not.toMatch(/claimed/);
+    // The same resource checked again (preview, then up) is not a second claim.
+    expect((await membershipHandlers.check({}, member("campus"))).failures?.map((f) => f.reason).join("\n")).not.toMatch(/claimed/);
+    const second = await membershipHandlers.check({}, member("branch"));
+    expect(second.failures).toEqual([
+      {
+        property: "",
+        reason:
+          'scope: 10.231.2.0/24 is claimed on the same servers by both FailoverScopeMembership "campus/10.231.2.0/24" and FailoverScopeMembership "branch/10.231.2.0/24": ' +
+          "a scope belongs to one relationship. Keep one of the two memberships.",
+      },
+    ]);
+  });
+
   it("fails a Kea relationship whose control API refuses the connection, naming the peer", async () => {
     const peer = (name: string, role: string, last: number) => ({
       ...keaPeer(name, role, last),
