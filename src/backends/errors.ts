@@ -13,3 +13,8 @@ export class PartialChangeError extends Error {
     this.name = "PartialChangeError";
   }
 }
+
+/** A live check that could not read a server: the transport's message names the server and the cause. */
+export function unreadable(message: string): string {
+  return `cannot read the servers to check this program against them: ${message}\nFix the connection (address, pinned host key, credentials; read-only ones suffice), then run the command again.`;
+}

@@ -57,6 +57,8 @@ function isSecretName(key: string): boolean {
 /** A value as JSON, with anything under a secret name blanked: a view that carried a secret must not print it. */
 function show(value: Json | undefined): string {
   if (value === undefined) return "missing";
+  // A server's null is a statement it does not have (a pool without a "failover peer" line), not JSON null.
+  if (value === null) return "not set";
   const text = JSON.stringify(value, (key, inner: unknown) => (key !== "" && isSecretName(key) && inner !== null ? "(secret)" : inner));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

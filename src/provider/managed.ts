@@ -34,6 +34,8 @@ export interface ManagedKind {
   /** "lab-isc" or "lab-isc/10.231.11.0/24": names the resource in every message. */
   describe(spec: Inputs): string;
   id(spec: Inputs): string;
+  /** A membership's scope: no other resource of the run may claim it on the same servers. */
+  scopeOf?(spec: Inputs): string;
   extraOutputs(backend: AnyBackend, spec: unknown, live: LiveObject<unknown>): Record<string, unknown>;
 }
 
@@ -46,14 +48,23 @@ export interface DynamicHandlers {
   delete(id: string, props: Inputs): Promise<void>;
 }
 
-/** An error the engine records as "created, but failed to initialise": the next up finishes the job. */
-class InitializationError extends Error {
+/**
+ * An error the engine records as "created, but failed to initialise": the next up finishes the job. The
+ * engine shows only `reasons` of such an error (the SDK's dynamic provider forwards them as the
+ * ErrorResourceInitFailed detail; its message becomes "resource init failed"), so the message goes there
+ * line by line: the server, the vendor's words and the next step.
+ */
+export class InitializationError extends Error {
+  readonly reasons: string[];
+
   constructor(
     message: string,
     readonly id: string,
     readonly properties: Inputs,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
+    this.reasons = message.split("\n").filter((line) => line.trim() !== "");
   }
 }
 
@@ -124,6 +135,7 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
           schema: kind.schema,
           checkLive: (b) => kind.ops(b).checkLive?.bind(kind.ops(b)),
           commitKeys: (b) => kind.ops(b).commitKeys?.bind(kind.ops(b)),
+          ...(kind.scopeOf ? { scopeOf: kind.scopeOf } : {}),
           label,
         },
         news,
@@ -177,7 +189,7 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
         } catch (error) {
           if (error instanceof PartialChangeError) {
             const properties = { ...outputs(backend, spec, { views: [], live: undefined }), __provider: inputs.__provider };
-            throw new InitializationError(ctx.redactor.redact(`${ctx.resource}: ${error.message}`), id, properties);
+            throw new InitializationError(ctx.redactor.redact(`${ctx.resource}: ${error.message}`), id, properties, { cause: error });
           }
           throw error;
         }
@@ -230,7 +242,7 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
 
 function prefixed(label: string, error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
-  return new Error(message.startsWith(label) ? message : `${label}: ${message}`);
+  return new Error(message.startsWith(label) ? message : `${label}: ${message}`, { cause: error });
 }
 
 export type { Json };

@@ -12,6 +12,7 @@ const kind: ManagedKind = {
   schema: (backend) => backend.schemas.membership,
   ops: (backend) => backend.membership,
   describe: (spec) => `${relationshipName(spec)}/${String(spec.scope)}`,
+  scopeOf: (spec) => String(spec.scope),
   id: (spec) => `${String(spec.vendor)}:${relationshipName(spec)}:${String(spec.scope)}`,
   extraOutputs: (_backend, _spec, live) => ({ status: live.status ?? {} }),
 };

@@ -65,7 +65,20 @@ export class JsonHttpClient {
       headers.authorization = `Basic ${Buffer.from(`${request.username}:${request.password ?? ""}`).toString("base64")}`;
     }
     const send = this.secure ? https.request : http.request;
-    return new Promise<HttpAnswer>((resolve, reject) => {
+    return new Promise<HttpAnswer>((resolveAnswer, rejectAnswer) => {
+      // The socket timeout below restarts with every byte: a server that trickles its answer, or keeps the
+      // connection open without finishing it, is cut off here, timeoutMs after the request started.
+      const whole = setTimeout(() => {
+        req.destroy(new HttpTransportError(`no complete answer from ${target.origin} within ${Math.round(request.timeoutMs / 1000)} s`, "ETIMEDOUT"));
+      }, request.timeoutMs);
+      const resolve = (answer: HttpAnswer) => {
+        clearTimeout(whole);
+        resolveAnswer(answer);
+      };
+      const reject = (error: Error) => {
+        clearTimeout(whole);
+        rejectAnswer(error);
+      };
       const req = send(target, { method: "POST", headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

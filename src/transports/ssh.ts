@@ -19,6 +19,8 @@ export interface ExecOptions {
 export interface SshObserver {
   connected?(server: string): void;
   executed?(server: string, argv: readonly string[]): void;
+  /** The connection dropped or stopped answering: the next use must reconnect. */
+  lost?(server: string): void;
 }
 
 /** Quotes one word for a POSIX shell: the remote side runs exec requests through the user's shell. */
@@ -54,18 +56,42 @@ function sameFingerprint(a: string, b: string): boolean {
  */
 const MAX_CONCURRENT_COMMANDS = 6;
 
+/** A command's deadline when its caller gives none. */
+export const COMMAND_TIMEOUT_MS = 60_000;
+/** Each SFTP operation's deadline (a configuration file is at most a few megabytes). */
+export const FILE_TIMEOUT_MS = 60_000;
+/** Keepalive probes: after KEEPALIVE_COUNT_MAX unanswered ones, ssh2 closes a connection that went silent. */
+export const KEEPALIVE_INTERVAL_MS = 15_000;
+export const KEEPALIVE_COUNT_MAX = 3;
+/** Margin over flock's own wait for the lock's answer, and the wait for a lock's release. */
+const LOCK_MARGIN_MS = 30_000;
+
 /** An SSH connection to one server, reused for every command and file of a run. */
 export class SshSession {
   private sftpChannel: Promise<SFTPWrapper> | undefined;
   private commandsRunning = 0;
   private readonly commandsWaiting: Array<() => void> = [];
+  /** Why the connection is gone, once it is. */
+  private lost: string | undefined;
+  /** Operations in flight, each failed at once if the connection drops. */
+  private readonly pending = new Set<() => void>();
 
   private constructor(
     private readonly client: Client,
     readonly server: string,
     readonly endpoint: string,
     private readonly observer: SshObserver,
-  ) {}
+  ) {
+    // "end" and "close" come before ssh2 closes the channels, so a command cut off is told from one that ended.
+    client.on("end", () => this.connectionLost("the server closed it"));
+    client.on("close", () => this.connectionLost("closed"));
+    client.on("error", (error: Error) => this.connectionLost(error.message));
+  }
+
+  /** True once the connection dropped: the session cannot be used again. */
+  get broken(): boolean {
+    return this.lost !== undefined;
+  }
 
   /** A password (Windows OpenSSH, windowsSshConnection) is offered when given; ssh2 never logs it. */
   static async connect(connection: SshConnection & { password?: string }, server: string, observer: SshObserver = {}): Promise<SshSession> {
@@ -77,7 +103,8 @@ export class SshSession {
       port: connection.port,
       username: connection.username,
       readyTimeout: connection.connectTimeoutSeconds * 1000,
-      keepaliveInterval: 15_000,
+      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
       hostVerifier: (key: Buffer) => {
         presented = { type: keyType(key), fingerprint: fingerprintOf(key) };
         return sameFingerprint(presented.fingerprint, connection.hostKeySha256);
@@ -167,35 +194,98 @@ export class SshSession {
     else this.commandsRunning--;
   }
 
-  private async runCommand(commandLine: string, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
-    const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      this.client.exec(commandLine, (error, stream) => (error ? reject(this.wrap(error, argv)) : resolve(stream)));
+  private runCommand(commandLine: string, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
+    const timeoutMs = options.timeoutMs ?? COMMAND_TIMEOUT_MS;
+    let channel: ClientChannel | undefined;
+    return this.bounded<ExecResult>(`running "${argv.join(" ")}"`, timeoutMs, () => channel?.close(), (resolve, reject) => {
+      this.client.exec(commandLine, (error, stream) => {
+        if (error) {
+          reject(this.wrap(error, argv));
+          return;
+        }
+        channel = stream;
+        // Listeners go on in the same tick as the channel arrives: a fast command's exit status, end and
+        // close can come in the same packet as the exec reply, and ssh2 emits "exit" once, without replay.
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        let exit: { code: number | null; signal?: string } | undefined;
+        stream.on("data", (chunk: Buffer) => stdout.push(chunk));
+        stream.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        stream.on("exit", (code: number | null, signal?: string) => {
+          exit = signal ? { code, signal } : { code };
+        });
+        stream.on("close", () => {
+          if (exit === undefined && this.lost !== undefined) {
+            reject(this.lostError(`running "${argv.join(" ")}"`));
+            return;
+          }
+          resolve({ ...(exit ?? { code: null }), stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
+        });
+        stream.on("error", (streamError: Error) => reject(this.wrap(streamError, argv)));
+        stream.end(options.stdin ?? "");
+      });
     });
-    return new Promise<ExecResult>((resolve, reject) => {
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      let exit: { code: number | null; signal?: string } = { code: null };
-      const timer = options.timeoutMs
-        ? setTimeout(() => {
-            channel.close();
-            reject(new Error(`${this.server}: "${argv.join(" ")}" did not finish within ${options.timeoutMs} ms`));
-          }, options.timeoutMs)
-        : undefined;
-      channel.on("data", (chunk: Buffer) => stdout.push(chunk));
-      channel.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-      channel.on("exit", (code: number | null, signal?: string) => {
-        exit = signal ? { code, signal } : { code };
-      });
-      channel.on("close", () => {
-        if (timer) clearTimeout(timer);
-        resolve({ ...exit, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
-      });
-      channel.on("error", (error: Error) => {
-        if (timer) clearTimeout(timer);
-        reject(this.wrap(error, argv));
-      });
-      channel.end(options.stdin ?? "");
+  }
+
+  /**
+   * Runs one remote operation with a deadline: it settles once, with its own result, with a timeout error
+   * after `ms`, or with the lost connection's error as soon as the connection drops, so that no caller
+   * waits on a server that went away.
+   */
+  private bounded<T>(
+    what: string,
+    ms: number,
+    onTimeout: () => void,
+    body: (resolve: (value: T) => void, reject: (error: Error) => void) => void,
+  ): Promise<T> {
+    if (this.lost !== undefined) return Promise.reject(this.lostError(what));
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const finish = (settle: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.pending.delete(onLost);
+        settle();
+      };
+      const onLost = () => finish(() => reject(this.lostError(what)));
+      const timer = setTimeout(() => {
+        finish(() =>
+          reject(
+            new Error(
+              `${this.server} (${this.endpoint}): no answer within ${ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} while ${what}: the server or the network stopped answering. ` +
+                `Check that ${this.server} is up and reachable, then run the command again.`,
+            ),
+          ),
+        );
+        onTimeout();
+      }, ms);
+      this.pending.add(onLost);
+      try {
+        body(
+          (value) => finish(() => resolve(value)),
+          (error) => finish(() => reject(error)),
+        );
+      } catch (error) {
+        // ssh2 throws "Not connected" synchronously once the socket is gone.
+        finish(() => reject(this.wrap(error as Error, [what])));
+      }
     });
+  }
+
+  /** Marks the connection as gone and fails everything still waiting on it. */
+  private connectionLost(reason: string): void {
+    if (this.lost !== undefined) return;
+    this.lost = reason;
+    for (const fail of [...this.pending]) fail();
+    this.observer.lost?.(this.server);
+  }
+
+  private lostError(what: string): Error {
+    return new Error(
+      `${this.server} (${this.endpoint}): the SSH connection was lost (${this.lost ?? "closed"}) while ${what}. ` +
+        `Check that ${this.server} and its sshd are up and reachable, then run the command again.`,
+    );
   }
 
   /**
@@ -204,22 +294,24 @@ export class SshSession {
    */
   async openChannel(commandLine: string, argv: readonly string[]): Promise<ClientChannel> {
     this.observer.executed?.(this.server, argv);
-    return new Promise<ClientChannel>((resolve, reject) => {
+    return this.bounded<ClientChannel>(`starting "${argv.join(" ")}"`, COMMAND_TIMEOUT_MS, () => undefined, (resolve, reject) => {
       this.client.exec(commandLine, (error, stream) => (error ? reject(this.wrap(error, argv)) : resolve(stream)));
     });
   }
 
   private sftp(): Promise<SFTPWrapper> {
-    this.sftpChannel ??= new Promise<SFTPWrapper>((resolve, reject) => {
+    this.sftpChannel ??= this.bounded<SFTPWrapper>("opening SFTP", FILE_TIMEOUT_MS, () => undefined, (resolve, reject) => {
       this.client.sftp((error, sftp) => (error ? reject(new Error(`${this.server}: cannot open SFTP: ${error.message}`)) : resolve(sftp)));
     });
+    // A failed opening is not kept: the next file operation tries again and reports its own error.
+    this.sftpChannel.catch(() => (this.sftpChannel = undefined));
     return this.sftpChannel;
   }
 
   /** The file's bytes, or undefined when it does not exist. */
   async readFile(path: string): Promise<Buffer | undefined> {
     const sftp = await this.sftp();
-    return new Promise((resolve, reject) => {
+    return this.bounded<Buffer | undefined>(`reading ${path}`, FILE_TIMEOUT_MS, () => undefined, (resolve, reject) => {
       sftp.readFile(path, (error: (Error & { code?: number }) | null | undefined, data: Buffer) => {
         if (!error) resolve(data);
         else if (error.code === 2) resolve(undefined);
@@ -230,7 +322,7 @@ export class SshSession {
 
   async writeFile(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
     const sftp = await this.sftp();
-    await new Promise<void>((resolve, reject) => {
+    await this.bounded<void>(`writing ${path}`, FILE_TIMEOUT_MS, () => undefined, (resolve, reject) => {
       sftp.writeFile(path, data, { mode }, (error) => (error ? reject(new Error(`${this.server}: cannot write ${path}: ${error.message}`)) : resolve()));
     });
   }
@@ -238,7 +330,7 @@ export class SshSession {
   /** Replaces `to` with `from` in one step (POSIX rename), so readers see the old file or the new one. */
   async rename(from: string, to: string): Promise<void> {
     const sftp = await this.sftp();
-    await new Promise<void>((resolve, reject) => {
+    await this.bounded<void>(`renaming ${from} to ${to}`, FILE_TIMEOUT_MS, () => undefined, (resolve, reject) => {
       sftp.ext_openssh_rename(from, to, (error) =>
         error ? reject(new Error(`${this.server}: cannot rename ${from} to ${to}: ${error.message}`)) : resolve(),
       );
@@ -247,7 +339,7 @@ export class SshSession {
 
   async unlink(path: string): Promise<void> {
     const sftp = await this.sftp();
-    await new Promise<void>((resolve, reject) => {
+    await this.bounded<void>(`removing ${path}`, FILE_TIMEOUT_MS, () => undefined, (resolve, reject) => {
       sftp.unlink(path, (error: (Error & { code?: number }) | null | undefined) =>
         !error || error.code === 2 ? resolve() : reject(new Error(`${this.server}: cannot remove ${path}: ${error.message}`)),
       );
@@ -261,29 +353,43 @@ export class SshSession {
   async lock(path: string, waitSeconds: number): Promise<() => Promise<void>> {
     this.observer.executed?.(this.server, ["flock", path]);
     const script = `exec flock -w ${Math.trunc(waitSeconds)} ${shellQuote(path)} sh -c 'echo locked; exec cat >/dev/null'`;
-    const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      this.client.exec(script, (error, stream) => (error ? reject(this.wrap(error, ["flock", path])) : resolve(stream)));
-    });
-    await new Promise<void>((resolve, reject) => {
-      let output = "";
-      let errors = "";
-      channel.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("locked")) resolve();
-      });
-      channel.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
-      channel.on("close", (code: number | null) => {
-        if (!output.includes("locked")) {
+    const what = `locking ${path}`;
+    let opened: ClientChannel | undefined;
+    const channel = await this.bounded<ClientChannel>(what, waitSeconds * 1000 + LOCK_MARGIN_MS, () => opened?.close(), (resolve, reject) => {
+      this.client.exec(script, (error, stream) => {
+        if (error) {
+          reject(this.wrap(error, ["flock", path]));
+          return;
+        }
+        opened = stream;
+        let output = "";
+        let errors = "";
+        stream.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes("locked")) resolve(stream);
+        });
+        stream.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+        stream.on("close", (code: number | null) => {
+          if (output.includes("locked")) return;
+          if (this.lost !== undefined) {
+            reject(this.lostError(what));
+            return;
+          }
           const reason = code === 1 ? `another run held it for more than ${waitSeconds} s` : errors.trim() || `flock exited with ${code}`;
           reject(new Error(`${this.server}: cannot lock ${path}: ${reason}. If no other run is active, check that flock(1) is installed.`));
-        }
+        });
       });
     });
+    let closed = false;
+    channel.once("close", () => (closed = true));
     return async () => {
-      await new Promise<void>((resolve) => {
+      // A dropped connection already released the lock on the server: nothing is left to wait for.
+      if (closed || this.lost !== undefined) return;
+      await this.bounded<void>(`releasing the lock on ${path}`, LOCK_MARGIN_MS, () => channel.close(), (resolve) => {
         channel.once("close", () => resolve());
         channel.end();
-      });
+        // The edits are in place by now; a channel that will not close is closed above, which frees the lock.
+      }).catch(() => undefined);
     };
   }
 

@@ -3,6 +3,7 @@ import type { Settled } from "../../provider/commitQueue";
 import { changedFiles, type ConfTree } from "./conf";
 import { configKey, loadConfig, reparse, rootText } from "./config";
 import { IscHost } from "./host";
+import { interruptedError, recoverInstall } from "./interrupted";
 import { forgetStates } from "./status";
 import type { IscServer } from "./schema";
 
@@ -90,9 +91,16 @@ async function commitBatch(ctx: OperationContext, server: IscServer, edits: IscE
 async function install(ctx: OperationContext, host: IscHost, text: string, previous: string): Promise<void> {
   const server = host.server;
   await exclusiveRestart(async () => {
-    await host.install(text, previous);
-    ctx.snapshots.invalidate(configKey(server));
-    const restarted = await host.restart();
+    let restarted: Awaited<ReturnType<IscHost["restart"]>>;
+    try {
+      await host.install(text, previous);
+      ctx.snapshots.invalidate(configKey(server));
+      restarted = await host.restart();
+    } catch (error) {
+      ctx.snapshots.invalidate(configKey(server));
+      forgetStates(ctx);
+      throw interruptedError(server, error, await recoverInstall(ctx, server, text, previous));
+    }
     forgetStates(ctx);
     if (restarted.ok) return;
     await host.install(previous, previous);

@@ -21,10 +21,13 @@ export type Validation = { ok: true } | { ok: false; message: string };
 /** The SSH session for a server, shared by every operation of the run (one connection per endpoint). */
 export function sshSessionFor(ctx: OperationContext, server: IscServer): Promise<SshSession> {
   const endpoint = `${server.ssh.username}@${server.ssh.host}:${server.ssh.port}`;
-  return ctx.connections.get(sshKey(server.ssh), () =>
+  const key = sshKey(server.ssh);
+  return ctx.connections.get(key, () =>
     SshSession.connect(server.ssh, endpoint, {
       connected: (label) => ctx.metrics.count("ssh.connect", label),
       executed: (label, argv) => ctx.metrics.count("ssh.exec", label, argv[0]),
+      // A dropped connection is not handed out again: the next operation (a rollback too) reconnects.
+      lost: () => ctx.connections.drop(key),
     }),
   );
 }

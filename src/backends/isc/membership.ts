@@ -11,6 +11,28 @@ import type { IscMembership } from "./schema";
 import { networkOf } from "./scopes";
 import { readStatus, waitForNormal } from "./status";
 
+/**
+ * A membership's view of one subnet's pools: "pool 0's failover peer" per covered pool, so that drift reads
+ * `pool 0's failover peer is not set, the program wants "campus"`. A pool that does not exist is left out
+ * (it reads as missing); one without a "failover peer" line is null.
+ */
+export function poolPeersView(pools: ReturnType<typeof listPools> | undefined, indices: readonly number[]): { [key: string]: string | null } {
+  const view: { [key: string]: string | null } = {};
+  for (const i of indices) {
+    const pool = pools?.[i];
+    if (pool) view[poolKey(i)] = poolFailoverPeer(pool);
+  }
+  return view;
+}
+
+export function expectedPoolPeers(indices: readonly number[], peer: string): { [key: string]: string } {
+  return Object.fromEntries(indices.map((i) => [poolKey(i), peer]));
+}
+
+function poolKey(index: number): string {
+  return `pool ${index}'s failover peer`;
+}
+
 /** The peer each covered pool names on one server; undefined when the subnet is not declared there. */
 async function poolsView(ctx: OperationContext, m: IscMembership, side: Side): Promise<{ actual: Json | undefined; poolCount: number }> {
   const { conf } = await readConfigCached(ctx, m.relationship[side]);
@@ -19,15 +41,15 @@ async function poolsView(ctx: OperationContext, m: IscMembership, side: Side): P
   if (!ref) return { actual: undefined, poolCount: 0 };
   const pools = listPools(ref.subnet);
   const indices = m.pools ?? pools.map((_, index) => index);
-  return { actual: Object.fromEntries(indices.map((i) => [`pool ${i}`, pools[i] ? poolFailoverPeer(pools[i]) : "missing"])), poolCount: pools.length };
+  return { actual: poolPeersView(pools, indices), poolCount: pools.length };
 }
 
 async function read(ctx: OperationContext, m: IscMembership): Promise<LiveObject<IscMembership>> {
   const [primary, secondary] = await Promise.all(SIDES.map((side) => poolsView(ctx, m, side)));
   const indices = m.pools ?? Array.from({ length: primary!.poolCount || secondary!.poolCount }, (_, i) => i);
-  const expected = Object.fromEntries(indices.map((i) => [`pool ${i}`, m.relationship.name]));
+  const expected = expectedPoolPeers(indices, m.relationship.name);
   const views: ServerView[] = SIDES.map((side, i) => ({ server: m.relationship[side].name, expected, actual: (i === 0 ? primary : secondary)!.actual }));
-  const inFailover = (view: Json | undefined) => view !== undefined && Object.values(view as Record<string, Json>).every((peer) => peer === m.relationship.name);
+  const inFailover = (view: Json | undefined) => view !== undefined && Object.keys(expected).every((key) => (view as Record<string, Json>)[key] === m.relationship.name);
   const status = await readStatus(ctx, m.relationship);
   return { views, live: inFailover(primary!.actual) ? m : undefined, status };
 }

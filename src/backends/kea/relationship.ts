@@ -1,6 +1,7 @@
 /** FailoverRelationship on Kea: the HA relationship entry (and the hook libraries it needs) on every peer. */
 import type { OperationContext } from "../../provider/context";
 import type { CheckFailure } from "../../model/validate";
+import { unreadable } from "../errors";
 import type { FailoverStatus, LiveObject, RelationshipOps, RelationshipSummary, RelationshipTarget, ServerView } from "../backend";
 import { applyInOrder, type Edit, type Step } from "./apply";
 import { findLibrary, HA_LIBRARY, LEASE_CMDS, loadedHooksDirectory, putRelationship, relationshipOf, relationships, removeRelationship, type KeaConfig } from "./configEdit";
@@ -124,7 +125,7 @@ async function checkLive(ctx: OperationContext, spec: KeaRelationship): Promise<
       try {
         [version, config] = await Promise.all([server.version(), server.config()]);
       } catch (error) {
-        ctx.log.warn(`${ctx.resource}: live checks of ${peer.name} skipped: ${(error as Error).message}`);
+        failures.push({ property: `peers[${index}].api`, reason: unreadable((error as Error).message) });
         return;
       }
       const features = haFeatures(version);

@@ -9,6 +9,8 @@ export interface IscProgramOptions {
   isc?: Record<string, unknown>;
   relationship?: Record<string, unknown>;
   secondaryFailover?: Record<string, unknown>;
+  /** Server settings of the secondary besides its failover statements (a fault test's restart command). */
+  secondaryServer?: Record<string, unknown>;
   /** Membership resource name -> extra args (scope required). */
   memberships?: Record<string, Record<string, unknown>>;
   /** Trigger resource name -> args besides the relationship. */
@@ -43,7 +45,7 @@ const secondary = ${server(info, 1)};
 const relationship = new FailoverRelationship(${JSON.stringify(options.name ?? "lab-isc")}, {
   vendor: "isc",
   primary,
-  secondary: { ...secondary, ...${JSON.stringify(options.secondaryFailover ? { failover: options.secondaryFailover } : {})} },
+  secondary: { ...secondary, ...${JSON.stringify({ ...options.secondaryServer, ...(options.secondaryFailover ? { failover: options.secondaryFailover } : {}) })} },
   isc: ${JSON.stringify({ mclt: 10, split: 128, ...options.isc })},
   waitForNormalSeconds: 30,
   ...${JSON.stringify(options.relationship ?? {})},

@@ -1,7 +1,9 @@
 // A membership of one pool of a subnet (not the whole subnet), and its removal with partnerCopy
 // "keep" or "delete": the edits on both servers, each result checked by the real dhcpd -t.
 import { describe, expect, it } from "vitest";
-import { extractSubnet, findFailoverPeers, findSubnet, listPoolPeers, parseWithIncludes, print, type ConfTree } from "../../../src/backends/isc/conf";
+import { extractSubnet, findFailoverPeers, findSubnet, listPoolPeers, listPools, parseWithIncludes, print, type ConfTree } from "../../../src/backends/isc/conf";
+import { expectedPoolPeers, poolPeersView } from "../../../src/backends/isc/membership";
+import { compareViews, describeDifference } from "../../../src/provider/differences";
 import { COPY_MARKER, joinPools, membershipRemoval } from "../../../src/backends/isc/edits";
 import { iscMembership, iscRelationship, iscRelationshipTarget, type IscMembership } from "../../../src/backends/isc/schema";
 import { dhcpdCheck } from "./conf/helpers";
@@ -116,5 +118,17 @@ describe("removal and the partner's copy", () => {
       membershipRemoval(m).primary.apply(primary);
       expect(print(primary.root)).toBe(PRIMARY);
     }
+  });
+});
+
+describe("drift wording of a membership's pools", () => {
+  it("a pool that lost its failover peer line reads as not set, naming the pool and the peer the program wants", async () => {
+    const conf = await tree(PRIMARY.replace("range 10.0.0.10 10.0.0.19;", 'failover peer "campus";\n    range 10.0.0.10 10.0.0.19;'));
+    const pools = listPools(findSubnet(conf, "10.0.0.0", "255.255.255.0")!.subnet);
+    const views = [{ server: "dhcp2", expected: expectedPoolPeers([0, 1, 2], "campus"), actual: poolPeersView(pools, [0, 1, 2]) }];
+    expect(compareViews(views).map(describeDifference)).toEqual([
+      `on dhcp2, pool 1's failover peer is not set, the program wants "campus"`,
+      `on dhcp2, pool 2's failover peer is missing, the program wants "campus"`,
+    ]);
   });
 });

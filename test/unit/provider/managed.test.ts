@@ -153,6 +153,12 @@ describe("managed resource handlers", () => {
     expect(error.properties?.stateVersion).toBe(1);
   });
 
+  it("gives a partial change's message to the engine as the init error's reasons, which is all the CLI shows of it", async () => {
+    failOn = "b";
+    const error = (await relationshipHandlers.create(inputs()).catch((e: unknown) => e)) as Error & { reasons?: string[] };
+    expect(error.reasons).toEqual(['FailoverRelationship "rel": b refused the change']);
+  });
+
   it("redacts secrets out of errors", async () => {
     await expect(relationshipHandlers.create(inputs({ name: "api-pass-1" }))).resolves.toBeDefined();
     servers.a!["api-pass-1"] = { mclt: 1 };
