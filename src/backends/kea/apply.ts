@@ -13,7 +13,7 @@ import { deepEqual } from "../../provider/differences";
 import { KEA_SUCCESS, type KeaAnswer } from "./controlApi";
 import { configTestUnsafe, haProblems, type KeaConfig } from "./configEdit";
 import type { KeaServer } from "./server";
-import type { KeaVersion } from "./version";
+import { haFeatures, type KeaVersion } from "./version";
 
 export interface Edit {
   /** What the edit does, for messages: "put the HA relationship of kea-lab". */
@@ -126,8 +126,8 @@ async function write(server: KeaServer, before: KeaConfig, config: KeaConfig, ve
   if (written.result !== KEA_SUCCESS) {
     throw new Error(
       `${server.label}: Kea took the new configuration but could not save it to ${server.configPath} (config-write, ${describeAnswer(written)}). ` +
-        `${await restore(server, before)} Check that configPath is the file the server was started with and that Kea may write it ` +
-        "(from Kea 2.6.3 only inside its configuration directory), then run `pulumi up` again.",
+        `${await restore(server, before)} Check that configPath is the file the server was started with and that Kea may write it` +
+        `${haFeatures(version).confinedPaths ? ` (Kea ${version.text} writes only into the directory of the file it was started with, -c)` : ""}, then run \`pulumi up\` again.`,
     );
   }
 }

@@ -7,7 +7,7 @@ import type { KeaServer } from "../../../src/backends/kea/server";
 import type { KeaVersion } from "../../../src/backends/kea/version";
 import { PartialChangeError } from "../../../src/backends/errors";
 import { operationContext } from "../../../src/provider/context";
-import { HOOKS, KEA_2_2, KEA_2_6, pristineConfig, relationship } from "./fixtures";
+import { HOOKS, KEA_2_2, KEA_2_6, KEA_3_0_4, pristineConfig, relationship } from "./fixtures";
 
 /** An in-memory Kea that answers the commands apply sends, and can be told to refuse some. */
 class FakeKea {
@@ -135,6 +135,11 @@ describe("submit: one server's edits", () => {
     const error = await submit(context(), kea.asServer(), put("kea1")).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/could not save it to \/etc\/kea\/kea1\.conf \(config-write, result 1: .*Unable to open file.*The previous configuration was put back/);
     expect(kea.running).toEqual(pristineConfig());
+    expect((error as Error).message).not.toContain("writes only into the directory");
+    const confined = new FakeKea("kea1", KEA_3_0_4);
+    confined.refuse.set("config-write", { result: 1, text: "not allowed to write config into /tmp/x.conf" });
+    const refused = await submit(context(), confined.asServer(), put("kea1")).catch((e: Error) => e);
+    expect((refused as Error).message).toContain("(Kea 3.0.4 writes only into the directory of the file it was started with, -c), then run `pulumi up` again.");
   });
 
   it("stops at config-test and changes nothing when Kea's own test refuses", async () => {
