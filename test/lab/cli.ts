@@ -1,10 +1,11 @@
+import { ensureChroot, keaReleases } from "./chroots.ts";
 import { labDown } from "./down.ts";
 import { formatStatus, labStatus } from "./status.ts";
 import { labUp } from "./up.ts";
 
-/** `npm run lab -- up|down|status [--json]`. */
+/** `npm run lab -- up|down|status [--json]|chroots`. */
 
-const usage = "usage: npm run lab -- up | down | status [--json]";
+const usage = "usage: npm run lab -- up | down | status [--json] | chroots";
 
 function seconds(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -22,6 +23,12 @@ async function main(args: string[]): Promise<number> {
   if (command === "down" && rest.length === 0) {
     await labDown();
     process.stdout.write(`lab down in ${seconds(started)}\n`);
+    return 0;
+  }
+  if (command === "chroots" && rest.length === 0) {
+    // The Kea 2.6 and 3.0 chroots, built once per machine (no lab lock: debootstrap touches no lab state).
+    for (const release of keaReleases) process.stdout.write(`Kea ${release.version}: ${await ensureChroot(release, log)}\n`);
+    process.stdout.write(`chroots ready in ${seconds(started)}\n`);
     return 0;
   }
   if (command === "status" && (rest.length === 0 || (rest.length === 1 && rest[0] === "--json"))) {
