@@ -5,7 +5,19 @@ import { labUp } from "./up.ts";
 
 /** `npm run lab -- up|down|status [--json]|chroots`. */
 
-const usage = "usage: npm run lab -- up | down | status [--json] | chroots";
+const usage = "usage: npm run lab -- up [--kea <2.6|3.0>]... | down | status [--json] | chroots";
+
+/** `--kea 2.6 --kea 3.0`: the Kea versions to run beside 2.2; undefined (all) when none is named. */
+function keaVersions(rest: string[]): string[] | undefined | null {
+  if (rest.length === 0) return undefined;
+  if (rest.length % 2 !== 0) return null;
+  const versions: string[] = [];
+  for (let i = 0; i < rest.length; i += 2) {
+    if (rest[i] !== "--kea") return null;
+    versions.push(rest[i + 1]!);
+  }
+  return versions;
+}
 
 function seconds(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -15,8 +27,9 @@ async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   const started = performance.now();
   const log = (line: string) => process.stderr.write(`lab: ${line}\n`);
-  if (command === "up" && rest.length === 0) {
-    const info = await labUp({ log });
+  const versions = command === "up" ? keaVersions(rest) : null;
+  if (command === "up" && versions !== null) {
+    const info = await labUp({ log, keaVersions: versions });
     process.stdout.write(`lab up in ${seconds(started)}: ${info.labDir}/lab.json\n`);
     return 0;
   }

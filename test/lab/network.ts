@@ -1,4 +1,4 @@
-import { run, runChecked } from "./run.ts";
+import { failureMessage, run, runChecked } from "./run.ts";
 import { allNamespaces, pairs, switchNamespace, serverInterface } from "./topology.ts";
 import type { PairPlan } from "./topology.ts";
 
@@ -79,7 +79,10 @@ export async function destroyNetwork(): Promise<void> {
   }
   // Deleting the switch namespace destroys the root links' peers and with them the links; this catches a half-built lab.
   for (const pair of pairs) {
-    if (await linkExists(pair.rootLink)) await ip(`Deleting root link ${pair.rootLink}`, "link", "delete", pair.rootLink);
+    if (!(await linkExists(pair.rootLink))) continue;
+    const deleted = await run(["ip", "link", "delete", pair.rootLink]);
+    // The kernel removes the links of a deleted namespace asynchronously: one may vanish between the two commands.
+    if (deleted.exitCode !== 0 && (await linkExists(pair.rootLink))) throw new Error(failureMessage(`Deleting root link ${pair.rootLink}`, deleted));
   }
 }
 

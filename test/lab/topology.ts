@@ -5,7 +5,9 @@
 export type PairName = "isc" | "kea";
 export type IscServerName = "isc1" | "isc2";
 export type KeaServerName = "kea1" | "kea2";
-export type ServerName = IscServerName | KeaServerName;
+/** Servers of the Kea 2.6 and 3.0 pairs, run from Debian chroots (chroots.ts). */
+export type KeaVersionServerName = "kea26a" | "kea26b" | "kea30a" | "kea30b";
+export type ServerName = IscServerName | KeaServerName | KeaVersionServerName;
 
 export interface ServerPlan {
   name: ServerName;
@@ -66,13 +68,56 @@ export const keaPair: PairPlan = {
   client: { namespace: "pdf-cli-kea", mac: "02:00:0a:e7:02:64", switchPort: "cli-kea" },
 };
 
-export const pairs: readonly PairPlan[] = [iscPair, keaPair];
+/** A pair of newer Kea, beside the host's Kea 2.2 pair: its own bridge, network and client. */
+export interface KeaVersionPairPlan extends PairPlan {
+  /** A version of chroots.ts's keaReleases. */
+  version: "2.6" | "3.0";
+}
+
+export const keaVersionPairs: readonly KeaVersionPairPlan[] = [
+  {
+    version: "2.6",
+    bridge: "br-kea26",
+    network: "10.231.26.0",
+    prefixLength: 24,
+    gateway: "10.231.26.1",
+    rootLink: "pdf-kea26",
+    rootPeer: "root-kea26",
+    poolFirst: "10.231.26.100",
+    poolLast: "10.231.26.199",
+    servers: [
+      { name: "kea26a", namespace: "pdf-kea26a", address: "10.231.26.11", mac: "02:00:0a:e7:1a:0b", switchPort: "kea26a" },
+      { name: "kea26b", namespace: "pdf-kea26b", address: "10.231.26.12", mac: "02:00:0a:e7:1a:0c", switchPort: "kea26b" },
+    ],
+    client: { namespace: "pdf-cli-kea26", mac: "02:00:0a:e7:1a:64", switchPort: "cli-kea26" },
+  },
+  {
+    version: "3.0",
+    bridge: "br-kea30",
+    network: "10.231.30.0",
+    prefixLength: 24,
+    gateway: "10.231.30.1",
+    rootLink: "pdf-kea30",
+    rootPeer: "root-kea30",
+    poolFirst: "10.231.30.100",
+    poolLast: "10.231.30.199",
+    servers: [
+      { name: "kea30a", namespace: "pdf-kea30a", address: "10.231.30.11", mac: "02:00:0a:e7:1e:0b", switchPort: "kea30a" },
+      { name: "kea30b", namespace: "pdf-kea30b", address: "10.231.30.12", mac: "02:00:0a:e7:1e:0c", switchPort: "kea30b" },
+    ],
+    client: { namespace: "pdf-cli-kea30", mac: "02:00:0a:e7:1e:64", switchPort: "cli-kea30" },
+  },
+];
+
+export const pairs: readonly PairPlan[] = [iscPair, keaPair, ...keaVersionPairs];
 
 /** Subnets only isc1 declares at first, so tests can copy a subnet to the partner. */
 export const iscExtraSubnets = ["10.231.11.0/24", "10.231.12.0/24"] as const;
 
 export const omapiPort = 7911;
 export const keaAgentPort = 8000;
+/** Where the peers of the Kea 2.6 and 3.0 pairs listen for each other (HA's dedicated listener), beside the API on keaAgentPort. */
+export const keaHaPort = 8001;
 export const sshHost = "127.0.0.1";
 /**
  * An unprivileged system user the lab creates (and down removes), who logs in with the admin key: root
