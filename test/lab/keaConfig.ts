@@ -65,6 +65,11 @@ function basicAuth(server: { name: string; auth: { user: string; password: strin
  * 3.0 through kea-dhcp4's own HTTP control socket with basic auth (its Control Agent is deprecated).
  */
 export function renderKeaVersionDhcp4Config(pair: KeaVersionPairInfo, server: KeaVersionServerInfo): string {
+  // The spoke holds only its own subnet, so that it never answers the bridge's client outside HA.
+  const subnet =
+    server.name === pair.spoke.name
+      ? { id: 2, subnet: pair.spokeSubnet.subnet, pools: [{ pool: `${pair.spokeSubnet.pool.first} - ${pair.spokeSubnet.pool.last}` }] }
+      : { id: 1, subnet: pair.subnet, pools: [{ pool: `${pair.pool.first} - ${pair.pool.last}` }] };
   const url = new URL(server.agentUrl);
   const control =
     server.api === "http-socket"
@@ -80,9 +85,7 @@ export function renderKeaVersionDhcp4Config(pair: KeaVersionPairInfo, server: Ke
       "rebind-timer": 60,
       subnet4: [
         {
-          id: 1,
-          subnet: pair.subnet,
-          pools: [{ pool: `${pair.pool.first} - ${pair.pool.last}` }],
+          ...subnet,
           "option-data": [
             { name: "routers", data: pair.gateway },
             { name: "domain-name", data: "kea.lab.example" },

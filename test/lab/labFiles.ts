@@ -79,7 +79,7 @@ export async function createLabFiles(repoRoot: string, labDir: string, chroots: 
   }
   clearChrootLabDirs(Object.values(chroots));
   for (const pair of info.keaVersions) {
-    for (const server of pair.servers) {
+    for (const server of [...pair.servers, pair.spoke]) {
       const text = renderKeaVersionDhcp4Config(pair, server);
       mkdirSync(dirname(server.pristineConfigPath), { recursive: true });
       writeFileSync(server.pristineConfigPath, text);

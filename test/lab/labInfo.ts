@@ -54,7 +54,7 @@ export const KeaServerInfoSchema = z.object({
  * the same files seen from the host.
  */
 export const KeaVersionServerInfoSchema = z.object({
-  name: z.enum(["kea26a", "kea26b", "kea30a", "kea30b"]),
+  name: z.enum(["kea26a", "kea26b", "kea26c", "kea30a", "kea30b", "kea30c"]),
   version: z.enum(["2.6", "3.0"]),
   namespace: z.string(),
   address: ipv4,
@@ -113,7 +113,7 @@ export const LabInfoSchema = z.object({
     hooksDir: path,
     servers: z.tuple([KeaServerInfoSchema, KeaServerInfoSchema]),
   }),
-  clients: z.object({ isc: ClientSchema, kea: ClientSchema }),
+  clients: z.object({ isc: ClientSchema, kea: ClientSchema, kea26: ClientSchema.optional(), kea30: ClientSchema.optional() }),
   /** The Kea 2.6 and 3.0 pairs; empty in a lab.json from before they existed. */
   keaVersions: z
     .array(
@@ -126,6 +126,9 @@ export const LabInfoSchema = z.object({
         /** Port of each peer's HA url (the dedicated listener), beside the API's. */
         haPort: z.number().int(),
         servers: z.tuple([KeaVersionServerInfoSchema, KeaVersionServerInfoSchema]),
+        /** Hub-and-spoke: a third server, holding only spokeSubnet (id 2), for a second relationship with servers[0] as hub. */
+        spoke: KeaVersionServerInfoSchema,
+        spokeSubnet: z.object({ subnet: cidr, pool: PoolSchema }),
         client: ClientSchema,
       }),
     )

@@ -53,7 +53,7 @@ async function plugIn(pair: PairPlan, port: string, namespace: string, mac: stri
 async function buildPair(pair: PairPlan): Promise<void> {
   await ip(`Creating bridge ${pair.bridge}`, "-n", switchNamespace, "link", "add", pair.bridge, "type", "bridge");
   await ip(`Bringing up bridge ${pair.bridge}`, "-n", switchNamespace, "link", "set", pair.bridge, "up");
-  for (const server of pair.servers) await plugIn(pair, server.switchPort, server.namespace, server.mac, server.address);
+  for (const server of [...pair.servers, ...(pair.extraServers ?? [])]) await plugIn(pair, server.switchPort, server.namespace, server.mac, server.address);
   await plugIn(pair, pair.client.switchPort, pair.client.namespace, pair.client.mac);
   await ip(`Creating root link ${pair.rootLink}`, "link", "add", pair.rootLink, "type", "veth", "peer", "name", pair.rootPeer, "netns", switchNamespace);
   await ip(`Attaching ${pair.rootPeer} to ${pair.bridge}`, "-n", switchNamespace, "link", "set", pair.rootPeer, "master", pair.bridge, "up");

@@ -34,7 +34,7 @@ export function generateSecrets(): LabSecrets {
   const omapi: Record<string, string> = {};
   for (const server of iscPair.servers) omapi[server.name] = randomBytes(32).toString("base64");
   const kea: Record<string, { user: string; password: string }> = {};
-  for (const server of [...keaPair.servers, ...keaVersionPairs.flatMap((p) => p.servers)]) kea[server.name] = { user: `lab-${server.name}`, password: randomBytes(18).toString("base64url") };
+  for (const server of [...keaPair.servers, ...keaVersionPairs.flatMap((p) => [...p.servers, ...p.extraServers])]) kea[server.name] = { user: `lab-${server.name}`, password: randomBytes(18).toString("base64url") };
   return { omapi, kea };
 }
 
@@ -119,6 +119,8 @@ function keaVersionPairInfo(inputs: PlanInputs, pair: KeaVersionPairPlan, chroot
     hooksDir: inputs.keaHooksDir,
     haPort: keaHaPort,
     servers: [keaVersionServer(inputs, pair, pair.servers[0], chroot), keaVersionServer(inputs, pair, pair.servers[1], chroot)],
+    spoke: keaVersionServer(inputs, pair, pair.extraServers[0], chroot),
+    spokeSubnet: { subnet: pair.spokeSubnet.network, pool: { first: pair.spokeSubnet.poolFirst, last: pair.spokeSubnet.poolLast } },
     client: { namespace: pair.client.namespace, mac: pair.client.mac, interface: serverInterface },
   };
 }
@@ -152,7 +154,11 @@ export function planLab(inputs: PlanInputs): LabInfo {
       hooksDir: inputs.keaHooksDir,
       servers: [keaServer(inputs, keaPair.servers[0]), keaServer(inputs, keaPair.servers[1])],
     },
-    clients: { isc: client(iscPair), kea: client(keaPair) },
+    clients: {
+      isc: client(iscPair),
+      kea: client(keaPair),
+      ...Object.fromEntries(keaVersionPairs.filter((pair) => inputs.chroots[pair.version]).map((pair) => [`kea${pair.version.replace(".", "")}`, client(pair)])),
+    },
     keaVersions: keaVersionPairs.flatMap((pair) => {
       const chroot = inputs.chroots[pair.version];
       return chroot ? [keaVersionPairInfo(inputs, pair, chroot)] : [];

@@ -183,7 +183,7 @@ export function allServices(info: LabInfo): Service[] {
   return [
     ...info.isc.servers.map(iscService),
     ...info.kea.servers.map(keaService),
-    ...info.keaVersions.flatMap((pair) => pair.servers.map(keaVersionService)),
+    ...info.keaVersions.flatMap((pair) => [...pair.servers, pair.spoke].map(keaVersionService)),
     sshdService(info),
   ];
 }

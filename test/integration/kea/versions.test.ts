@@ -7,7 +7,7 @@ import { keaBackend } from "../../../src/backends/kea/index.ts";
 import { keaMembership, keaRelationship, keaRelationshipTarget, type KeaRelationship } from "../../../src/backends/kea/schema.ts";
 import { operationContext, type OperationContext } from "../../../src/provider/context.ts";
 import { SnapshotCache } from "../../../src/provider/snapshots.ts";
-import { keaCommand, keaCtl, readLabInfo } from "../../lab/index.ts";
+import { acquireLease, keaCommand, keaCtl, readLabInfo, type PairName } from "../../lab/index.ts";
 import { keaVersionPair, type KeaVersionPairInfo, type KeaVersionServerInfo } from "../../lab/labInfo.ts";
 import { keaVersionService } from "../../lab/services.ts";
 import type { Json } from "./keaLab.ts";
@@ -24,7 +24,7 @@ async function running(server: KeaVersionServerInfo): Promise<Obj> {
 
 /** Pristine config, no leases, daemons restarted: as the lab made the pair. */
 async function resetPair(pair: KeaVersionPairInfo): Promise<void> {
-  for (const server of pair.servers) {
+  for (const server of [...pair.servers, pair.spoke]) {
     const stop = await keaCtl(server, "stop");
     if (stop.exitCode !== 0) throw new Error(`kea-ctl ${server.name} stop failed: ${stop.output}`);
     keaVersionService(server).restorePristine!();
@@ -66,7 +66,7 @@ describe.each(["2.6", "3.0"])("Kea %s on a real pair, through the handlers", (ve
   beforeAll(async () => {
     pair = keaVersionPair(readLabInfo(), version);
     await resetPair(pair);
-    for (const server of pair.servers) baseline.push(await running(server));
+    for (const server of [...pair.servers, pair.spoke]) baseline.push(await running(server));
   });
 
   afterAll(async () => {
@@ -117,5 +117,63 @@ describe.each(["2.6", "3.0"])("Kea %s on a real pair, through the handlers", (ve
     await step(pair, "delete", (ctx) => keaBackend.membership.delete(ctx, memberHs));
     await step(pair, "delete", (ctx) => keaBackend.relationship.delete(ctx, hotStandby));
     for (const [index, server] of pair.servers.entries()) expect(await running(server)).toEqual(baseline[index]);
+  });
+
+  it("hub-and-spoke: the hub in two hot-standby relationships (one port each); a spoke's primary stopped, the hub takes its clients", async () => {
+    const [hub, spokeB] = pair.servers;
+    const spokeC = pair.spoke;
+    const peer = (server: KeaVersionServerInfo, name: string, port: number, role: string) => ({
+      name,
+      url: `http://${server.address}:${port}/`,
+      role,
+      api: { url: server.agentUrl, username: server.auth.user, password: server.auth.password },
+      configPath: server.configPath,
+    });
+    const kea = { mode: "hot-standby", heartbeatDelay: 1000, maxResponseDelay: 3000, maxAckDelay: 2000, maxUnackedClients: 0, waitSeconds: 40 };
+    const argsB = { vendor: "kea", name: `spoke-${spokeB.name}`, peers: [peer(spokeB, spokeB.name, pair.haPort, "primary"), peer(hub, `${hub.name}-1`, pair.haPort, "standby")], kea };
+    const argsC = { vendor: "kea", name: `spoke-${spokeC.name}`, peers: [peer(spokeC, spokeC.name, pair.haPort, "primary"), peer(hub, `${hub.name}-2`, pair.haPort + 1, "standby")], kea };
+    const relB = keaRelationship.parse(argsB);
+    const relC = keaRelationship.parse(argsC);
+    const memberB = keaMembership.parse({ vendor: "kea", relationship: keaRelationshipTarget(argsB), scope: pair.subnet });
+    const memberC = keaMembership.parse({ vendor: "kea", relationship: keaRelationshipTarget(argsC), scope: pair.spokeSubnet.subnet });
+
+    // The same hub port for both relationships is refused at check, before anything is written.
+    const clash = keaRelationship.parse({ ...argsC, peers: [argsC.peers[0], peer(hub, `${hub.name}-2`, pair.haPort, "standby")] });
+    await step(pair, "create", (ctx) => keaBackend.relationship.create(ctx, relB, { adopt: false }));
+    const refused = await step(pair, "check", (ctx) => keaBackend.relationship.checkLive!(ctx, clash));
+    expect(refused.map((f) => f.property)).toEqual(["peers[1].url"]);
+    expect(refused[0]!.reason).toContain(`where the dedicated HA listener of ${hub.name}-1 listens`);
+
+    const createdC = await step(pair, "create", (ctx) => keaBackend.relationship.create(ctx, relC, { adopt: false }));
+    expect(Object.values(createdC.status ?? {}).map((s) => s?.state)).toEqual(["hot-standby", "hot-standby"]);
+    await step(pair, "member", (ctx) => keaBackend.membership.create(ctx, memberB, { adopt: false }));
+    await step(pair, "member", (ctx) => keaBackend.membership.create(ctx, memberC, { adopt: false }));
+    const hubRelationships = (((await running(hub)).Dhcp4 as Obj)["hooks-libraries"] as Obj[])
+      .flatMap((library) => ((library.parameters as Obj | undefined)?.["high-availability"] ?? []) as Obj[])
+      .map((entry) => entry["this-server-name"]);
+    expect(hubRelationships).toEqual([`${hub.name}-1`, `${hub.name}-2`]);
+
+    const stop = await keaCtl(spokeB, "stop");
+    expect(stop.exitCode).toBe(0);
+    try {
+      const target = keaBackend.relationship.target(relB);
+      let state = "";
+      for (let i = 0; i < 60 && state !== "partner-down"; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        state = (await step(pair, "status", (ctx) => keaBackend.relationship.status(ctx, target)))[`${hub.name}-1`]?.state ?? "";
+      }
+      expect(state).toBe("partner-down");
+      const lease = await acquireLease(`kea${pair.version.replace(".", "")}` as PairName, { timeoutSeconds: 15 });
+      expect(lease.serverId).toBe(hub.address);
+    } finally {
+      const start = await keaCtl(spokeB, "start");
+      expect(start.exitCode).toBe(0);
+    }
+
+    await step(pair, "delete", (ctx) => keaBackend.membership.delete(ctx, memberB));
+    await step(pair, "delete", (ctx) => keaBackend.membership.delete(ctx, memberC));
+    await step(pair, "delete", (ctx) => keaBackend.relationship.delete(ctx, relB));
+    await step(pair, "delete", (ctx) => keaBackend.relationship.delete(ctx, relC));
+    for (const [index, server] of [...pair.servers, pair.spoke].entries()) expect(await running(server)).toEqual(baseline[index]);
   });
 });
