@@ -70,7 +70,7 @@ function sftpRemove(client: Client, path: string): Promise<void> {
 test("status reports every server and sshd serving", async () => {
   const status = await labStatus();
   expect(status.problems).toEqual([]);
-  const expected: string[] = [...info.isc.servers, ...info.kea.servers].map((s) => s.name);
+  const expected: string[] = [...info.isc.servers, ...info.kea.servers, ...info.keaVersions.flatMap((pair) => [...pair.servers, pair.spoke])].map((s) => s.name);
   expect(status.services.map((s) => s.name).sort()).toEqual([...expected, "sshd"].sort());
 });
 

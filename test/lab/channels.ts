@@ -1,5 +1,5 @@
 import { iscServer, keaServer, readLabInfo } from "./labInfo.ts";
-import type { IscServerInfo, KeaServerInfo } from "./labInfo.ts";
+import type { IscServerInfo, KeaServerInfo, KeaVersionServerInfo } from "./labInfo.ts";
 import { run } from "./run.ts";
 
 /** The servers' own control channels, run from the root namespace as a test would. */
@@ -22,7 +22,7 @@ export function dhcpdCtl(server: IscServerInfo | string, action: CtlAction): Pro
   return ctl(info.ctl, action);
 }
 
-export function keaCtl(server: KeaServerInfo | string, action: CtlAction): Promise<CtlResult> {
+export function keaCtl(server: KeaServerInfo | KeaVersionServerInfo | string, action: CtlAction): Promise<CtlResult> {
   const info = typeof server === "string" ? keaServer(readLabInfo(), server) : server;
   return ctl(info.ctl, action);
 }

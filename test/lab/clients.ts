@@ -52,6 +52,13 @@ esac
 exit 0
 `;
 
+/** The pair's client; the Kea 2.6 and 3.0 pairs' only when the lab runs them. */
+function labClient(info: LabInfo, pair: PairName): LabInfo["clients"]["isc"] {
+  const client = info.clients[pair];
+  if (!client) throw new Error(`The lab runs no ${pair} pair (its lab.json has no client for it): bring it up with \`npm run lab -- up\`.`);
+  return client;
+}
+
 function clientFiles(info: LabInfo, pair: PairName) {
   const dir = join(info.labDir, "clients", pair);
   return {
@@ -86,7 +93,7 @@ async function stopBackgroundDhclient(pair: PairName, files: ClientFiles): Promi
 async function forgetLease(info: LabInfo, pair: PairName, files: ClientFiles): Promise<void> {
   await stopBackgroundDhclient(pair, files);
   for (const file of [files.pid, files.leases, files.bound]) rmSync(file, { force: true });
-  const client = info.clients[pair];
+  const client = labClient(info, pair);
   await run(["ip", "addr", "flush", "dev", client.interface], { namespace: client.namespace });
 }
 
@@ -106,7 +113,7 @@ function readBound(path: string): Omit<Lease, "client"> | null {
 /** Runs the chosen client once in the pair's client namespace and returns the lease it was given. */
 export async function acquireLease(pair: PairName, options: AcquireOptions = {}): Promise<Lease> {
   const info = readLabInfo();
-  const client = info.clients[pair];
+  const client = labClient(info, pair);
   const program = options.client ?? "dhclient";
   const timeoutSeconds = options.timeoutSeconds ?? 10;
   const files = clientFiles(info, pair);
@@ -129,7 +136,7 @@ export async function acquireLease(pair: PairName, options: AcquireOptions = {})
 /** Sends a DHCPRELEASE for the last lease acquireLease got with dhclient on this pair. */
 export async function releaseLease(pair: PairName): Promise<void> {
   const info = readLabInfo();
-  const client = info.clients[pair];
+  const client = labClient(info, pair);
   const files = clientFiles(info, pair);
   if (!existsSync(files.leases)) {
     throw new Error(`releaseLease("${pair}"): no dhclient lease in ${files.leases}. Get one first with acquireLease("${pair}") (udhcpc leases are dropped only by resetLab).`);

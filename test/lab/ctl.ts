@@ -6,7 +6,7 @@ import { findService, restartService, serviceStatus, startService, stopService }
  * Exit codes: 0 done (status: running and serving), 1 failed, 2 usage, 3 status: not serving.
  */
 
-const servers: Record<string, string[]> = { dhcpd: ["isc1", "isc2"], kea: ["kea1", "kea2"] };
+const servers: Record<string, string[]> = { dhcpd: ["isc1", "isc2"], kea: ["kea1", "kea2", "kea26a", "kea26b", "kea26c", "kea30a", "kea30b", "kea30c"] };
 const actions = ["start", "stop", "restart", "status"];
 
 async function main(argv: string[]): Promise<number> {

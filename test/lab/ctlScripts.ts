@@ -23,7 +23,7 @@ exec ${quote(nodeBin)} ${quote(join(labSourceDir, "ctl.ts"))} ${kind} "$@"
 export function writeCtlScripts(labDir: string): void {
   const scripts = [
     { path: ctlPath(labDir, "dhcpd-ctl"), text: render("dhcpd-ctl", "dhcpd", "isc1|isc2") },
-    { path: ctlPath(labDir, "kea-ctl"), text: render("kea-ctl", "kea", "kea1|kea2") },
+    { path: ctlPath(labDir, "kea-ctl"), text: render("kea-ctl", "kea", "kea1|kea2|kea26a|kea26b|kea26c|kea30a|kea30b|kea30c") },
   ];
   for (const { path, text } of scripts) {
     mkdirSync(dirname(path), { recursive: true });

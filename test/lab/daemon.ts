@@ -9,6 +9,8 @@ export interface DaemonSpec {
   label: string;
   namespace?: string;
   argv: string[];
+  /** The command line once it runs, when a launcher (chroot) execs another program: how its pid is recognised. */
+  runs?: string[];
   env?: Record<string, string>;
   pidPath: string;
   logPath: string;
@@ -19,14 +21,14 @@ export interface DaemonSpec {
  * which neither a recycled pid nor a `dhcpd -t -cf` on the same config has.
  */
 function runsDaemon(spec: DaemonSpec, pid: number): boolean {
-  return commandLine(pid).join(" ").includes(spec.argv.join(" "));
+  return commandLine(pid).join(" ").includes((spec.runs ?? spec.argv).join(" "));
 }
 
 /** The daemon's pid, from its pid file or, when that is missing or stale, from its command line. */
 export function daemonPid(spec: DaemonSpec): number | null {
   const recorded = readPidFile(spec.pidPath);
   if (recorded !== null && isAlive(recorded) && runsDaemon(spec, recorded)) return recorded;
-  return findProcesses((argv) => argv.join(" ").includes(spec.argv.join(" ")))[0] ?? null;
+  return findProcesses((argv) => argv.join(" ").includes((spec.runs ?? spec.argv).join(" ")))[0] ?? null;
 }
 
 export function logSize(spec: DaemonSpec): number {

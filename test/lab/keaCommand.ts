@@ -1,4 +1,4 @@
-import type { KeaServerInfo } from "./labInfo.ts";
+import type { KeaServerInfo, KeaVersionServerInfo } from "./labInfo.ts";
 
 /** Talks to a Kea server the way the library does: JSON commands POSTed to its control agent. */
 
@@ -16,7 +16,7 @@ export interface KeaCommandOptions {
   timeoutMs?: number;
 }
 
-export async function keaCommand(server: KeaServerInfo, command: string, args?: Record<string, unknown>, options: KeaCommandOptions = {}): Promise<KeaAnswer> {
+export async function keaCommand(server: KeaServerInfo | KeaVersionServerInfo, command: string, args?: Record<string, unknown>, options: KeaCommandOptions = {}): Promise<KeaAnswer> {
   const service = options.service === undefined ? "dhcp4" : options.service;
   const credentials = options.credentials === undefined ? server.auth : options.credentials;
   const headers: Record<string, string> = { "content-type": "application/json" };

@@ -3,12 +3,12 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { writeCtlScripts } from "./ctlScripts.ts";
 import { renderDhcpdConfig } from "./iscConfig.ts";
-import { renderKeaAgentConfig, renderKeaDhcp4Config } from "./keaConfig.ts";
+import { renderKeaAgentConfig, renderKeaDhcp4Config, renderKeaVersionAgentConfig, renderKeaVersionDhcp4Config } from "./keaConfig.ts";
 import { findKeaHooksDir } from "./keaHooks.ts";
 import type { LabInfo } from "./labInfo.ts";
 import { writeLabInfo } from "./labInfo.ts";
 import { lastRunLogsDir, lockPath, runLockPath } from "./paths.ts";
-import { generateSecrets, planLab } from "./plan.ts";
+import { chrootLabDir, generateSecrets, planLab } from "./plan.ts";
 import { generateKey, publicKeyLine, sha256Fingerprint } from "./sshKeys.ts";
 import { renderAuthorizedKeys, renderSshdConfig, sshdFiles } from "./sshdConfig.ts";
 import { sshHost, sshPortFirst, sshPortLast } from "./topology.ts";
@@ -45,7 +45,13 @@ function writeWithPristineCopy(path: string, pristinePath: string, text: string)
   writeFileSync(pristinePath, text);
 }
 
-export async function createLabFiles(repoRoot: string, labDir: string): Promise<LabInfo> {
+/** Empties the lab's directories inside the Kea chroots (the files a chroot server's Kea reads and writes). */
+export function clearChrootLabDirs(chroots: readonly string[]): void {
+  for (const chroot of chroots) rmSync(join(chroot, chrootLabDir), { recursive: true, force: true });
+}
+
+/** `chroots`: the chroot of each Kea version the lab runs beside 2.2 (see chroots.ts). */
+export async function createLabFiles(repoRoot: string, labDir: string, chroots: Record<string, string> = {}): Promise<LabInfo> {
   clearLabDir(labDir);
   const files = sshdFiles(labDir);
   mkdirSync(files.dir, { recursive: true });
@@ -61,6 +67,7 @@ export async function createLabFiles(repoRoot: string, labDir: string): Promise<
     sshPort: await freeSshPort(),
     hostKeySha256: sha256Fingerprint(`${files.hostKey}.pub`),
     keaHooksDir: findKeaHooksDir(),
+    chroots,
   });
   info.isc.servers.forEach((server, index) => {
     writeWithPristineCopy(server.configPath, server.pristineConfigPath, renderDhcpdConfig(info, server, index === 0));
@@ -69,6 +76,17 @@ export async function createLabFiles(repoRoot: string, labDir: string): Promise<
   for (const server of info.kea.servers) {
     writeWithPristineCopy(server.configPath, server.pristineConfigPath, renderKeaDhcp4Config(info, server));
     writeWithPristineCopy(server.agentConfigPath, server.pristineAgentConfigPath, renderKeaAgentConfig(server));
+  }
+  clearChrootLabDirs(Object.values(chroots));
+  for (const pair of info.keaVersions) {
+    for (const server of [...pair.servers, pair.spoke]) {
+      const text = renderKeaVersionDhcp4Config(pair, server);
+      mkdirSync(dirname(server.pristineConfigPath), { recursive: true });
+      writeFileSync(server.pristineConfigPath, text);
+      mkdirSync(server.hostDataDir, { recursive: true });
+      writeFileSync(server.hostConfigPath, text);
+      if (server.hostAgentConfigPath) writeFileSync(server.hostAgentConfigPath, renderKeaVersionAgentConfig(server));
+    }
   }
   writeCtlScripts(labDir);
   writeFileSync(files.config, renderSshdConfig(info));

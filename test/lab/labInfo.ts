@@ -48,6 +48,38 @@ export const KeaServerInfoSchema = z.object({
   ctl: argv,
 });
 
+/**
+ * A server of a Kea 2.6 or 3.0 pair: kea-dhcp4 (and on 2.6 its Control Agent) run in a Debian chroot.
+ * Paths Kea sees are inside the chroot (`configPath`: what configPath in a program names); host* paths are
+ * the same files seen from the host.
+ */
+export const KeaVersionServerInfoSchema = z.object({
+  name: z.enum(["kea26a", "kea26b", "kea26c", "kea30a", "kea30b", "kea30c"]),
+  version: z.enum(["2.6", "3.0"]),
+  namespace: z.string(),
+  address: ipv4,
+  /** The control API: the Control Agent on 2.6, kea-dhcp4's own HTTP control socket on 3.0. */
+  agentUrl: z.url(),
+  api: z.enum(["control-agent", "http-socket"]),
+  auth: z.object({ user: z.string(), password: z.string() }),
+  chroot: path,
+  /** kea-dhcp4's -c file, as Kea sees it. */
+  configPath: path,
+  hostConfigPath: path,
+  pristineConfigPath: path,
+  hostAgentConfigPath: path.optional(),
+  /** The directory Kea's own files live in (KEA_DHCP_DATA_DIR, its config), as Kea sees it, and from the host. */
+  dataDir: path,
+  hostDataDir: path,
+  /** KEA_CONTROL_SOCKET_DIR, KEA_PIDFILE_DIR, KEA_LOCKFILE_DIR: mode 750 (2.6.3+ refuse looser). */
+  runDir: path,
+  hostLeasePath: path,
+  logPath: path,
+  agentLogPath: path.optional(),
+  pidPaths: z.object({ dhcp4: path, agent: path.optional() }),
+  ctl: argv,
+});
+
 const PoolSchema = z.object({ first: ipv4, last: ipv4 });
 const ClientSchema = z.object({ namespace: z.string(), mac: z.string(), interface: z.string() });
 
@@ -81,13 +113,40 @@ export const LabInfoSchema = z.object({
     hooksDir: path,
     servers: z.tuple([KeaServerInfoSchema, KeaServerInfoSchema]),
   }),
-  clients: z.object({ isc: ClientSchema, kea: ClientSchema }),
+  clients: z.object({ isc: ClientSchema, kea: ClientSchema, kea26: ClientSchema.optional(), kea30: ClientSchema.optional() }),
+  /** The Kea 2.6 and 3.0 pairs; empty in a lab.json from before they existed. */
+  keaVersions: z
+    .array(
+      z.object({
+        version: z.enum(["2.6", "3.0"]),
+        subnet: cidr,
+        gateway: ipv4,
+        pool: PoolSchema,
+        hooksDir: path,
+        /** Port of each peer's HA url (the dedicated listener), beside the API's. */
+        haPort: z.number().int(),
+        servers: z.tuple([KeaVersionServerInfoSchema, KeaVersionServerInfoSchema]),
+        /** Hub-and-spoke: a third server, holding only spokeSubnet (id 2), for a second relationship with servers[0] as hub. */
+        spoke: KeaVersionServerInfoSchema,
+        spokeSubnet: z.object({ subnet: cidr, pool: PoolSchema }),
+        client: ClientSchema,
+      }),
+    )
+    .default([]),
   winemu: z.object({ stateDir: path }),
 });
 
 export type LabInfo = z.infer<typeof LabInfoSchema>;
 export type IscServerInfo = z.infer<typeof IscServerInfoSchema>;
 export type KeaServerInfo = z.infer<typeof KeaServerInfoSchema>;
+export type KeaVersionServerInfo = z.infer<typeof KeaVersionServerInfoSchema>;
+export type KeaVersionPairInfo = LabInfo["keaVersions"][number];
+
+export function keaVersionPair(info: LabInfo, version: string): KeaVersionPairInfo {
+  const pair = info.keaVersions.find((p) => p.version === version);
+  if (!pair) throw new Error(`The lab has no Kea ${version} pair (it has ${info.keaVersions.map((p) => p.version).join(", ") || "none"}): bring it up with \`npm run lab -- up\`.`);
+  return pair;
+}
 
 export function readLabInfo(): LabInfo {
   let text: string;

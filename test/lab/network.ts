@@ -1,4 +1,4 @@
-import { run, runChecked } from "./run.ts";
+import { failureMessage, run, runChecked } from "./run.ts";
 import { allNamespaces, pairs, switchNamespace, serverInterface } from "./topology.ts";
 import type { PairPlan } from "./topology.ts";
 
@@ -53,7 +53,7 @@ async function plugIn(pair: PairPlan, port: string, namespace: string, mac: stri
 async function buildPair(pair: PairPlan): Promise<void> {
   await ip(`Creating bridge ${pair.bridge}`, "-n", switchNamespace, "link", "add", pair.bridge, "type", "bridge");
   await ip(`Bringing up bridge ${pair.bridge}`, "-n", switchNamespace, "link", "set", pair.bridge, "up");
-  for (const server of pair.servers) await plugIn(pair, server.switchPort, server.namespace, server.mac, server.address);
+  for (const server of [...pair.servers, ...(pair.extraServers ?? [])]) await plugIn(pair, server.switchPort, server.namespace, server.mac, server.address);
   await plugIn(pair, pair.client.switchPort, pair.client.namespace, pair.client.mac);
   await ip(`Creating root link ${pair.rootLink}`, "link", "add", pair.rootLink, "type", "veth", "peer", "name", pair.rootPeer, "netns", switchNamespace);
   await ip(`Attaching ${pair.rootPeer} to ${pair.bridge}`, "-n", switchNamespace, "link", "set", pair.rootPeer, "master", pair.bridge, "up");
@@ -79,7 +79,10 @@ export async function destroyNetwork(): Promise<void> {
   }
   // Deleting the switch namespace destroys the root links' peers and with them the links; this catches a half-built lab.
   for (const pair of pairs) {
-    if (await linkExists(pair.rootLink)) await ip(`Deleting root link ${pair.rootLink}`, "link", "delete", pair.rootLink);
+    if (!(await linkExists(pair.rootLink))) continue;
+    const deleted = await run(["ip", "link", "delete", pair.rootLink]);
+    // The kernel removes the links of a deleted namespace asynchronously: one may vanish between the two commands.
+    if (deleted.exitCode !== 0 && (await linkExists(pair.rootLink))) throw new Error(failureMessage(`Deleting root link ${pair.rootLink}`, deleted));
   }
 }
 

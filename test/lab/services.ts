@@ -1,9 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { DaemonSpec } from "./daemon.ts";
 import { daemonPid, logSize, logTail, startDaemon, stopDaemon } from "./daemon.ts";
 import { keaCommand } from "./keaCommand.ts";
-import type { IscServerInfo, KeaServerInfo, LabInfo } from "./labInfo.ts";
+import type { IscServerInfo, KeaServerInfo, KeaVersionServerInfo, LabInfo } from "./labInfo.ts";
 import { staysAlive } from "./pids.ts";
 import { sshdFiles } from "./sshdConfig.ts";
 import { serverInterface } from "./topology.ts";
@@ -101,6 +101,59 @@ export function keaService(server: KeaServerInfo): Service {
   };
 }
 
+/**
+ * A Kea 2.6 or 3.0 server: kea-dhcp4 (with its Control Agent on 2.6) chrooted into the version's Debian
+ * chroot, in the server's namespace. The KEA_* variables put the directories Kea 2.6.3+ confine its
+ * socket, pid, lock, lease and log files to in the server's own directory.
+ */
+export function keaVersionService(server: KeaVersionServerInfo): Service {
+  const env = {
+    KEA_PIDFILE_DIR: server.runDir,
+    KEA_LOCKFILE_DIR: server.runDir,
+    KEA_CONTROL_SOCKET_DIR: server.runDir,
+    KEA_DHCP_DATA_DIR: server.dataDir,
+    KEA_LOG_FILE_DIR: server.dataDir,
+  };
+  const chrooted = (label: string, program: string, config: string, pidPath: string, logPath: string): DaemonSpec => ({
+    label: `${server.name} ${label}`,
+    namespace: server.namespace,
+    argv: ["chroot", server.chroot, program, "-c", config],
+    runs: [program, "-c", config],
+    env,
+    pidPath,
+    logPath,
+  });
+  const daemons = [chrooted("kea-dhcp4", "/usr/sbin/kea-dhcp4", server.configPath, server.pidPaths.dhcp4, server.logPath)];
+  if (server.hostAgentConfigPath && server.pidPaths.agent && server.agentLogPath) {
+    daemons.push(chrooted("kea-ctrl-agent", "/usr/sbin/kea-ctrl-agent", join(server.dataDir, "kea-ctrl-agent.conf"), server.pidPaths.agent, server.agentLogPath));
+  }
+  const hostRunDir = join(server.chroot, server.runDir);
+  return {
+    name: server.name,
+    daemons,
+    prepare() {
+      mkdirSync(hostRunDir, { recursive: true });
+      // Kea 2.6.3+ refuse a socket directory more open than 750.
+      chmodSync(hostRunDir, 0o750);
+    },
+    async probe() {
+      try {
+        const answer = await keaCommand(server, "status-get", undefined, { timeoutMs: 2_000 });
+        return answer.result === 0 ? null : `status-get answered result ${answer.result}: ${answer.text ?? ""}`;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+    restorePristine() {
+      copyFileSync(server.pristineConfigPath, server.hostConfigPath);
+      const leaseName = basename(server.hostLeasePath);
+      for (const file of readdirSync(dirname(server.hostLeasePath))) {
+        if (file.startsWith(leaseName)) rmSync(join(dirname(server.hostLeasePath), file), { force: true });
+      }
+    },
+  };
+}
+
 export function sshdService(info: LabInfo): Service {
   const files = sshdFiles(info.labDir);
   return {
@@ -127,7 +180,12 @@ export function sshdService(info: LabInfo): Service {
 }
 
 export function allServices(info: LabInfo): Service[] {
-  return [...info.isc.servers.map(iscService), ...info.kea.servers.map(keaService), sshdService(info)];
+  return [
+    ...info.isc.servers.map(iscService),
+    ...info.kea.servers.map(keaService),
+    ...info.keaVersions.flatMap((pair) => [...pair.servers, pair.spoke].map(keaVersionService)),
+    sshdService(info),
+  ];
 }
 
 export function findService(info: LabInfo, name: string): Service {

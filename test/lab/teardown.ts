@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { clearLabDir } from "./labFiles.ts";
+import { chrootDir, keaReleases } from "./chroots.ts";
+import { clearChrootLabDirs, clearLabDir } from "./labFiles.ts";
 import { labUserLeftover, removeLabUser } from "./labUser.ts";
 import { destroyNetwork, namespacePids } from "./network.ts";
 import { lastRunLogsDir } from "./paths.ts";
@@ -59,6 +60,8 @@ export async function teardown(labDir: string): Promise<void> {
     keepLogs(labDir);
     clearLabDir(labDir);
   }
+  // The chroot servers' configs and leases; the chroots themselves stay cached.
+  clearChrootLabDirs(keaReleases.map(chrootDir));
 }
 
 export function describeLeftovers(labDir: string): string[] {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { ensureChroot, keaReleases } from "./chroots.ts";
 import { createLabFiles } from "./labFiles.ts";
 import { readLabInfo } from "./labInfo.ts";
 import type { LabInfo } from "./labInfo.ts";
@@ -15,6 +16,8 @@ import { teardown } from "./teardown.ts";
 export interface LabCommandOptions {
   /** Progress lines; silent by default. */
   log?: (line: string) => void;
+  /** The Kea versions run beside the host's 2.2 ("2.6", "3.0"); all of them by default. */
+  keaVersions?: readonly string[];
 }
 
 /** Whether the running sshd lets the unprivileged user in: a lab from before that user existed must be rebuilt. */
@@ -27,11 +30,13 @@ function sshdAllowsLabUser(info: LabInfo): boolean {
 }
 
 /** lab.json of a lab whose network is complete, or null when the lab must be built from nothing. */
-function existingLab(complete: boolean): LabInfo | null {
+function existingLab(complete: boolean, keaVersions: readonly string[]): LabInfo | null {
   if (!complete || !existsSync(labInfoPath)) return null;
   try {
     const info = readLabInfo();
-    return sshdAllowsLabUser(info) ? info : null;
+    const versions: string[] = info.keaVersions.map((pair) => pair.version);
+    const sameVersions = versions.length === keaVersions.length && keaVersions.every((v) => versions.includes(v));
+    return sshdAllowsLabUser(info) && sameVersions ? info : null;
   } catch {
     return null;
   }
@@ -45,9 +50,15 @@ export async function labUp(options: LabCommandOptions = {}): Promise<LabInfo> {
   const log = options.log ?? (() => undefined);
   assertCanRunLab();
   await ensurePackages(log);
+  const releases = keaReleases.filter((release) => (options.keaVersions ?? keaReleases.map((r) => r.version)).includes(release.version));
+  const unknown = (options.keaVersions ?? []).filter((v) => !keaReleases.some((r) => r.version === v));
+  if (unknown.length > 0) throw new Error(`No lab pair for Kea ${unknown.join(", ")}: the lab runs Kea 2.2 and ${keaReleases.map((r) => r.version).join(", ")}.`);
+  // Outside the lab lock: building a chroot touches no lab state, and takes minutes the first time.
+  const chroots: Record<string, string> = {};
+  for (const release of releases) chroots[release.version] = await ensureChroot(release, log);
   return withLabLock("up", async () => {
     const network = await networkState();
-    let info = existingLab(network.complete);
+    let info = existingLab(network.complete, Object.keys(chroots));
     const fresh = info === null;
     if (!info) {
       if (network.anyPresent || existsSync(labInfoPath)) {
@@ -55,7 +66,7 @@ export async function labUp(options: LabCommandOptions = {}): Promise<LabInfo> {
         await teardown(labDir);
       }
       log("writing keys and configs");
-      info = await createLabFiles(repoRoot, labDir);
+      info = await createLabFiles(repoRoot, labDir, chroots);
       log("creating the network");
       await createNetwork();
     }

@@ -13,7 +13,7 @@ import { deepEqual } from "../../provider/differences";
 import { KEA_SUCCESS, type KeaAnswer } from "./controlApi";
 import { configTestUnsafe, haProblems, type KeaConfig } from "./configEdit";
 import type { KeaServer } from "./server";
-import type { KeaVersion } from "./version";
+import { haFeatures, type KeaVersion } from "./version";
 
 export interface Edit {
   /** What the edit does, for messages: "put the HA relationship of kea-lab". */
@@ -39,17 +39,44 @@ function describeAnswer(answer: KeaAnswer): string {
   return `result ${answer.result}: ${JSON.stringify(answer.text ?? "")}`;
 }
 
+/**
+ * Another writer (a second run sharing this server, a person) changed the configuration between this
+ * batch's config-get and its config-set: writing would silently drop that change.
+ */
+class ChangedMeanwhile extends Error {}
+
+/** How many times a batch is made again on a fresh config-get when the server changed meanwhile. */
+const CHANGED_MEANWHILE_TRIES = 3;
+
 async function commitBatch(server: KeaServer, edits: Edit[]): Promise<Array<Settled<Committed>>> {
   const version = await server.version();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await commitOnce(server, edits, version);
+    } catch (error) {
+      if (!(error instanceof ChangedMeanwhile)) throw error;
+      if (attempt < CHANGED_MEANWHILE_TRIES) continue;
+      const refused = new Error(
+        `${server.label}: its configuration changed ${CHANGED_MEANWHILE_TRIES} times between this run's config-get and its config-set ` +
+          "(another `pulumi up` sharing this server, or a person editing it): nothing was written, so no one's change is lost. " +
+          `Let the other change finish, then run \`pulumi up\` again.`,
+        { cause: error },
+      );
+      return edits.map(() => ({ ok: false, error: refused }));
+    }
+  }
+}
+
+async function commitOnce(server: KeaServer, edits: Edit[], version: KeaVersion): Promise<Array<Settled<Committed>>> {
   const before = await server.readConfig();
-  const beforeProblems = new Set(haProblems(before, version));
+  const beforeProblems = new Set(haProblems(before, version, server.api.url));
   let config = before;
   const accepted = new Set<number>();
   const outcomes: Array<Settled<Committed> | undefined> = edits.map(() => undefined);
   edits.forEach((edit, index) => {
     try {
       const next = edit.apply(config, version);
-      const introduced = haProblems(next, version).filter((problem) => !beforeProblems.has(problem));
+      const introduced = haProblems(next, version, server.api.url).filter((problem) => !beforeProblems.has(problem));
       if (introduced.length > 0) throw new Error(introduced.join("; "));
       config = next;
       accepted.add(index);
@@ -62,6 +89,7 @@ async function commitBatch(server: KeaServer, edits: Edit[]): Promise<Array<Sett
     try {
       await write(server, before, config, version);
     } catch (error) {
+      if (error instanceof ChangedMeanwhile) throw error;
       for (const index of accepted) outcomes[index] = { ok: false, error: error as Error };
       return outcomes as Array<Settled<Committed>>;
     }
@@ -78,6 +106,9 @@ async function write(server: KeaServer, before: KeaConfig, config: KeaConfig, ve
       throw new Error(`${server.label}: Kea's config-test refused the new configuration (${describeAnswer(test)}). Nothing was changed on ${server.label}.`);
     }
   }
+  // Kea has no conditional config-set: read again just before writing, so the window another writer
+  // could slip into is one round trip, not the whole batch.
+  if (!deepEqual(await server.readConfig(), before)) throw new ChangedMeanwhile(`${server.label}: the configuration changed since config-get`);
   let set: KeaAnswer;
   try {
     set = await server.send("config-set", config);
@@ -95,8 +126,8 @@ async function write(server: KeaServer, before: KeaConfig, config: KeaConfig, ve
   if (written.result !== KEA_SUCCESS) {
     throw new Error(
       `${server.label}: Kea took the new configuration but could not save it to ${server.configPath} (config-write, ${describeAnswer(written)}). ` +
-        `${await restore(server, before)} Check that configPath is the file the server was started with and that Kea may write it ` +
-        "(from Kea 2.6.3 only inside its configuration directory), then run `pulumi up` again.",
+        `${await restore(server, before)} Check that configPath is the file the server was started with and that Kea may write it` +
+        `${haFeatures(version).confinedPaths ? ` (Kea ${version.text} writes only into the directory of the file it was started with, -c)` : ""}, then run \`pulumi up\` again.`,
     );
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Json } from "../backend";
 import type { JsonObject } from "./haConfig";
+import { listenerClashes } from "./listeners";
 import { haFeatures, type KeaVersion } from "./version";
 
 /** The key under which this library marks what it added ("parameters" of a hook library, "user-context" elsewhere). */
@@ -116,8 +117,11 @@ export function removeRelationship(config: KeaConfig, thisServerName: string): K
   return next;
 }
 
-/** What Kea itself would refuse (or silently misread) in the HA part of a whole server configuration. */
-export function haProblems(config: KeaConfig, version: KeaVersion): string[] {
+/**
+ * What Kea itself would refuse (or silently misread) in the HA part of a whole server configuration;
+ * with the server's api.url, also the listeners that would clash at config-set.
+ */
+export function haProblems(config: KeaConfig, version: KeaVersion, apiUrl?: string): string[] {
   const problems: string[] = [];
   const entries = relationships(config);
   const features = haFeatures(version);
@@ -149,6 +153,7 @@ export function haProblems(config: KeaConfig, version: KeaVersion): string[] {
       seen.set(name, self);
     }
   }
+  if (apiUrl !== undefined) problems.push(...listenerClashes(entries, dhcp4(config), version, apiUrl));
   return problems;
 }
 

@@ -7,7 +7,7 @@
 import type { Json } from "../backend";
 import type { KeaConfig } from "./configEdit";
 import type { JsonObject } from "./haConfig";
-import { comparablePools, isSplitPart, mergePools, splitPools } from "./poolSplit";
+import { comparablePools, isSplitPart, mergePools, poolClasses, splitPools } from "./poolSplit";
 import type { KeaTarget, KeaTargetPeer } from "./schema";
 import { findSubnet, insertSubnet, removeSubnet, replaceSubnet, subnetMark, withContextValue, withSubnetMark, type SubnetAt } from "./subnets";
 import { haFeatures, type KeaVersion } from "./version";
@@ -30,7 +30,7 @@ export function poolsOf(subnet: JsonObject): JsonObject[] {
 
 /** Pools split by hand between HA classes cannot be merged back: refuse rather than guess the original. */
 function handSplit(pools: readonly JsonObject[]): string | undefined {
-  const pool = pools.find((p) => !isSplitPart(p) && typeof p["client-class"] === "string" && (p["client-class"] as string).startsWith("HA_"));
+  const pool = pools.find((p) => !isSplitPart(p) && poolClasses(p).some((name) => name.startsWith("HA_")));
   return pool ? String(pool.pool) : undefined;
 }
 
@@ -48,7 +48,7 @@ function refuseHandSplit(subnet: JsonObject, where: string): void {
 export function desiredSubnet(source: JsonObject, target: KeaTarget, version: KeaVersion): JsonObject {
   const primary = primaryOf(target);
   refuseHandSplit(source, primary.name);
-  const pools = target.mode === "load-balancing" ? splitPools(poolsOf(source), splitServers(target)) : mergePools(poolsOf(source));
+  const pools = target.mode === "load-balancing" ? splitPools(poolsOf(source), splitServers(target), version) : mergePools(poolsOf(source));
   let desired = withSubnetMark({ ...source, pools }, undefined);
   if (haFeatures(version).severalRelationships) desired = withContextValue(desired, HA_SERVER_NAME, primary.name);
   return desired;

@@ -6,6 +6,7 @@
 import type { Json } from "../backend";
 import { MARK } from "./configEdit";
 import type { JsonObject } from "./haConfig";
+import { haFeatures, type KeaVersion } from "./version";
 
 export interface Range {
   first: number;
@@ -44,6 +45,27 @@ export function haClass(server: string): string {
   return `HA_${server}`;
 }
 
+/**
+ * The classes a pool is limited to, whichever way it says so: the string client-class (Kea 2.x, deprecated
+ * in 3.0) or the list client-classes (Kea 3.0, which rewrites client-class into it).
+ */
+export function poolClasses(pool: JsonObject): string[] {
+  const single = pool["client-class"];
+  const list = pool["client-classes"];
+  const classes = Array.isArray(list) ? list.filter((c): c is string => typeof c === "string" && c !== "") : [];
+  return typeof single === "string" && single !== "" ? [single, ...classes.filter((c) => c !== single)] : classes;
+}
+
+/** The pool limited to one class, in the form this version reads back (so that the next read compares equal). */
+function withPoolClass(pool: JsonObject, name: string, version: KeaVersion): JsonObject {
+  const next = { ...pool };
+  delete next["client-class"];
+  delete next["client-classes"];
+  if (haFeatures(version).poolClientClasses) next["client-classes"] = [name];
+  else next["client-class"] = name;
+  return next;
+}
+
 function markOf(pool: JsonObject): JsonObject | undefined {
   const context = pool["user-context"] as JsonObject | undefined;
   const mark = context?.[MARK];
@@ -76,13 +98,14 @@ export function mergePools(pools: readonly JsonObject[]): JsonObject[] {
  * Splits every pool between the two servers' HA classes (first half to the first server). A pool that
  * already has a client class, or a single address, cannot be split: the error says which and why.
  */
-export function splitPools(pools: readonly JsonObject[], servers: readonly [string, string]): JsonObject[] {
+export function splitPools(pools: readonly JsonObject[], servers: readonly [string, string], version: KeaVersion): JsonObject[] {
   const result: JsonObject[] = [];
   for (const pool of mergePools(pools)) {
     const text = String(pool.pool);
-    if (pool["client-class"] !== undefined && pool["client-class"] !== "") {
+    const classes = poolClasses(pool);
+    if (classes.length > 0) {
       throw new Error(
-        `pool ${text} is limited to client class ${JSON.stringify(pool["client-class"])}: load-balancing needs its own class ` +
+        `pool ${text} is limited to client class ${classes.map((c) => JSON.stringify(c)).join(", ")}: load-balancing needs its own class ` +
           `(${haClass(servers[0])} / ${haClass(servers[1])}) on each half and Kea allows one class per pool: remove the class or use hot-standby`,
       );
     }
@@ -95,17 +118,22 @@ export function splitPools(pools: readonly JsonObject[], servers: readonly [stri
     ];
     for (const [half, server] of halves) {
       const context = { ...((pool["user-context"] as JsonObject | undefined) ?? {}), [MARK]: { "split-of": pool as Json } };
-      result.push({ ...structuredClone(pool), pool: formatRange(half), "client-class": haClass(server), "user-context": context });
+      result.push(withPoolClass({ ...structuredClone(pool), pool: formatRange(half), "user-context": context }, haClass(server), version));
     }
   }
   return result;
 }
 
-/** Pools in the comparable form of a view: ranges and classes, without this library's marks. */
+/**
+ * Pools in the comparable form of a view: ranges and classes, without this library's marks. Classes show
+ * as one list whichever key held them, so that a class written as client-class and read back from Kea 3.0
+ * as client-classes is the same pool.
+ */
 export function comparablePools(pools: readonly JsonObject[]): Json[] {
   return pools.map((pool) => {
     const shown: JsonObject = { pool: formatRange(parsePool(String(pool.pool))) };
-    if (pool["client-class"] !== undefined && pool["client-class"] !== "") shown["client-class"] = pool["client-class"]!;
+    const classes = poolClasses(pool);
+    if (classes.length > 0) shown["client-classes"] = classes;
     return shown;
   });
 }

@@ -4,8 +4,9 @@ import type { CheckFailure } from "../../model/validate";
 import { unreadable } from "../errors";
 import type { FailoverStatus, LiveObject, RelationshipOps, RelationshipSummary, RelationshipTarget, ServerView } from "../backend";
 import { applyInOrder, type Edit, type Step } from "./apply";
-import { findLibrary, HA_LIBRARY, LEASE_CMDS, loadedHooksDirectory, putRelationship, relationshipOf, relationships, removeRelationship, type KeaConfig } from "./configEdit";
+import { dhcp4, findLibrary, HA_LIBRARY, LEASE_CMDS, loadedHooksDirectory, putRelationship, relationshipOf, relationships, removeRelationship, type KeaConfig } from "./configEdit";
 import { comparableEntry, declaredPasswords, relationshipEntry, settingsFromEntry, type JsonObject } from "./haConfig";
+import { listenerClashes } from "./listeners";
 import { keaTarget, type KeaPeer, type KeaRelationship, type Role } from "./schema";
 import { KeaServer, keaServerKey } from "./server";
 import { readStates, serverStatus, waitForStates, watchPeers } from "./status";
@@ -139,6 +140,9 @@ async function checkLive(ctx: OperationContext, spec: KeaRelationship): Promise<
       }
       const ourNames = new Set(spec.peers.map((p) => p.name));
       const others = relationships(config).filter((entry) => entry["this-server-name"] !== peer.name);
+      for (const reason of listenerClashes([...others, relationshipEntry(spec, peer.name)], dhcp4(config), version, peer.api.url)) {
+        failures.push({ property: at(".url"), reason: `${peer.name}: ${reason}` });
+      }
       if (others.length === 0) return;
       const names = others.map((e) => String(e["this-server-name"])).join(", ");
       if (!features.severalRelationships) {

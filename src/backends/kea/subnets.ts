@@ -152,7 +152,7 @@ function describePools(pools: Json | undefined): string {
   return comparablePools(pools as JsonObject[])
     .map((p) => {
       const pool = p as JsonObject;
-      return pool["client-class"] ? `${String(pool.pool)} ${String(pool["client-class"])}` : String(pool.pool);
+      return Array.isArray(pool["client-classes"]) ? `${String(pool.pool)} ${pool["client-classes"].join(",")}` : String(pool.pool);
     })
     .join(", ");
 }

@@ -7,7 +7,7 @@ import type { KeaServer } from "../../../src/backends/kea/server";
 import type { KeaVersion } from "../../../src/backends/kea/version";
 import { PartialChangeError } from "../../../src/backends/errors";
 import { operationContext } from "../../../src/provider/context";
-import { HOOKS, KEA_2_2, KEA_2_6, pristineConfig, relationship } from "./fixtures";
+import { HOOKS, KEA_2_2, KEA_2_6, KEA_3_0_4, pristineConfig, relationship } from "./fixtures";
 
 /** An in-memory Kea that answers the commands apply sends, and can be told to refuse some. */
 class FakeKea {
@@ -15,11 +15,15 @@ class FakeKea {
   file: KeaConfig = pristineConfig();
   sent: string[] = [];
   refuse = new Map<string, KeaAnswer>();
+  /** Another writer's changes, one per config-get after the first: what a second run sharing the server does meanwhile. */
+  meanwhile: Array<(config: KeaConfig) => void> = [];
+  private reads = 0;
   readonly key: string;
   constructor(
     readonly label: string,
     readonly version: KeaVersion = KEA_2_2,
     readonly configPath = `/etc/kea/${label}.conf`,
+    readonly apiUrl = "http://127.0.0.1:8999/",
   ) {
     this.key = `fake:${label}:${Math.random()}`;
   }
@@ -28,8 +32,12 @@ class FakeKea {
       label: this.label,
       key: this.key,
       configPath: this.configPath,
+      api: { url: this.apiUrl, timeoutSeconds: 30 },
       version: async () => this.version,
-      readConfig: async () => structuredClone(this.running),
+      readConfig: async () => {
+        if (this.reads++ > 0) this.meanwhile.shift()?.(this.running);
+        return structuredClone(this.running);
+      },
       written: () => undefined,
       send: async (command: string, args?: unknown) => this.answer(command, args),
     } as unknown as KeaServer;
@@ -68,6 +76,37 @@ describe("submit: one server's edits", () => {
     expect(kea.sent).toHaveLength(3);
   });
 
+  it("refuses, before any command, an edit whose dedicated HA listener would take the control API's port (Kea 2.4+)", async () => {
+    const kea = new FakeKea("kea1", KEA_2_6, "/etc/kea/kea1.conf", "http://10.231.2.11:8000/");
+    (kea.running.Dhcp4 as Record<string, unknown>)["multi-threading"] = { "enable-multi-threading": true };
+    const error = await submit(context(), kea.asServer(), put("kea1")).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/^kea1: cannot put kea1: the dedicated HA listener of kea1 would bind 10\.231\.2\.11:8000 on Kea 2\.6\.1 .*"Address already in use"/);
+    expect(kea.sent).toEqual([]);
+  });
+
+  it("never loses another writer's change made between its config-get and config-set: the batch is made again on a fresh read", async () => {
+    const kea = new FakeKea("kea1", KEA_2_6);
+    const otherRun = (config: KeaConfig) => {
+      ((config.Dhcp4 as Record<string, unknown>).subnet4 as unknown[]).push({ id: 9, subnet: "192.0.2.0/24", pools: [] });
+    };
+    kea.meanwhile.push(otherRun);
+    await submit(context(), kea.asServer(), put("kea1"));
+    expect(kea.sent).toEqual(["config-test", "config-test", "config-set", "config-write"]);
+    expect(relationshipOf(kea.file, "kea1")).toEqual(entry("kea1"));
+    expect(((kea.file.Dhcp4 as Record<string, unknown>).subnet4 as Array<{ subnet: string }>).map((s) => s.subnet)).toEqual(["10.231.2.0/24", "192.0.2.0/24"]);
+  });
+
+  it("writes nothing, and says which server and what to do, when the configuration keeps changing under it", async () => {
+    const kea = new FakeKea("kea1", KEA_2_6);
+    let n = 0;
+    kea.meanwhile = Array.from({ length: 10 }, () => (config: KeaConfig) => {
+      (config.Dhcp4 as Record<string, unknown>)["valid-lifetime"] = ++n;
+    });
+    const error = await submit(context(), kea.asServer(), put("kea1")).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/^kea1: its configuration changed 3 times between this run's config-get and its config-set .*nothing was written.*run `pulumi up` again/);
+    expect(kea.sent.filter((c) => c !== "config-test")).toEqual([]);
+  });
+
   it("puts the previous configuration back when config-set is refused, and says so with Kea's result and text", async () => {
     const kea = new FakeKea("kea2");
     kea.refuse.set("config-set", { result: 1, text: "One or more hook libraries failed to load" });
@@ -96,6 +135,11 @@ describe("submit: one server's edits", () => {
     const error = await submit(context(), kea.asServer(), put("kea1")).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/could not save it to \/etc\/kea\/kea1\.conf \(config-write, result 1: .*Unable to open file.*The previous configuration was put back/);
     expect(kea.running).toEqual(pristineConfig());
+    expect((error as Error).message).not.toContain("writes only into the directory");
+    const confined = new FakeKea("kea1", KEA_3_0_4);
+    confined.refuse.set("config-write", { result: 1, text: "not allowed to write config into /tmp/x.conf" });
+    const refused = await submit(context(), confined.asServer(), put("kea1")).catch((e: Error) => e);
+    expect((refused as Error).message).toContain("(Kea 3.0.4 writes only into the directory of the file it was started with, -c), then run `pulumi up` again.");
   });
 
   it("stops at config-test and changes nothing when Kea's own test refuses", async () => {

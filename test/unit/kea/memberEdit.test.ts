@@ -4,7 +4,7 @@ import { scopesToCopy } from "../../../src/backends/kea/replication";
 import { keaReplication, keaTarget, type KeaTarget } from "../../../src/backends/kea/schema";
 import { findSubnet, insertSubnet } from "../../../src/backends/kea/subnets";
 import { keaRelationshipTarget } from "../../../src/backends/kea/schema";
-import { KEA_2_2, KEA_2_6, pristineConfig, relationshipInput, type JsonObject } from "./fixtures";
+import { KEA_2_2, KEA_2_6, KEA_3_0_4, pristineConfig, relationshipInput, type JsonObject } from "./fixtures";
 
 const SCOPE = "10.231.2.0/24";
 
@@ -33,8 +33,8 @@ describe("a membership on one server", () => {
     expect(memberView(subnet(joined), KEA_2_2)).toEqual({
       id: 1,
       pools: [
-        { pool: "10.231.2.100-10.231.2.149", "client-class": "HA_kea1" },
-        { pool: "10.231.2.150-10.231.2.199", "client-class": "HA_kea2" },
+        { pool: "10.231.2.100-10.231.2.149", "client-classes": ["HA_kea1"] },
+        { pool: "10.231.2.150-10.231.2.199", "client-classes": ["HA_kea2"] },
       ],
     });
     expect(join(joined, desired)).toEqual(joined);
@@ -68,6 +68,25 @@ describe("a membership on one server", () => {
     const hand = pristineConfig();
     subnet(hand).pools = [{ pool: "10.231.2.100-10.231.2.199", "client-class": "HA_kea1" }];
     expect(() => desiredSubnet(subnet(hand), target(), KEA_2_2)).toThrow(/already limited to an HA_ class by hand/);
+    subnet(hand).pools = [{ pool: "10.231.2.100-10.231.2.199", "client-classes": ["HA_kea1"] }];
+    expect(() => desiredSubnet(subnet(hand), target(), KEA_3_0_4)).toThrow(/already limited to an HA_ class by hand/);
+  });
+
+  it("Kea 3.0: a load-balancing membership read back (client-class rewritten to client-classes) is in place: no second write", () => {
+    // What Kea 3.0's config-get does to a pool's client-class (DHCPSRV_CLIENT_CLASS_DEPRECATED).
+    const readBack = (config: JsonObject): JsonObject => {
+      const copy = structuredClone(config);
+      for (const pool of subnet(copy).pools as JsonObject[]) {
+        if (typeof pool["client-class"] === "string") {
+          pool["client-classes"] = [pool["client-class"]];
+          delete pool["client-class"];
+        }
+      }
+      return copy;
+    };
+    const once = readBack(join(pristineConfig(), desiredSubnet(subnet(pristineConfig()), target(), KEA_3_0_4)));
+    expect(join(once, desiredSubnet(subnet(once), target(), KEA_3_0_4), once)).toEqual(once);
+    expect(memberView(subnet(once), KEA_3_0_4)).toEqual(memberView(desiredSubnet(subnet(pristineConfig()), target(), KEA_3_0_4), KEA_3_0_4));
   });
 
   it("copies a subnet of a shared network into the same shared network, creating it from the source's definition", () => {

@@ -128,6 +128,11 @@ describe("versions", () => {
     expect(haFeatures(parseVersion("2.6.0"))).toMatchObject({ severalRelationships: true, maxRejectedLeaseUpdates: true, multiThreadingDefault: true, listenerBug: true });
     expect(haFeatures(parseVersion("3.0.4"))).toMatchObject({ listenerBug: false, restrictCommandsDefault: true });
     expect(haFeatures(parseVersion("2.0.3")).supported).toBe(false);
+    expect(haFeatures(parseVersion("2.2.0"))).toMatchObject({ dhcpMultiThreadingDefault: false, poolClientClasses: false, confinedPaths: false, listenerBug: true });
+    expect(haFeatures(parseVersion("2.6.3"))).toMatchObject({ dhcpMultiThreadingDefault: true, poolClientClasses: false, confinedPaths: true });
+    expect(haFeatures(parseVersion("3.0.4"))).toMatchObject({ poolClientClasses: true, confinedPaths: true, multiThreadingDefault: true });
+    expect(haFeatures(parseVersion("3.1.2")).listenerBug).toBe(true);
+    expect(haFeatures(parseVersion("3.1.3")).listenerBug).toBe(false);
   });
 });
 
