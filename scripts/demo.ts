@@ -103,7 +103,8 @@ function unfinishedMarker(): string {
 function stackLocks(): Array<{ file: string; pid: number; hostname: string }> {
   const dir = path.join(stateDir(), ".pulumi", "locks", "organization", project!, STACK);
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).map((name) => {
+  // The backend keeps each file's attributes beside it, as <id>.json.attrs.
+  return fs.readdirSync(dir).filter((name) => name.endsWith(".json")).map((name) => {
     const file = path.join(dir, name);
     const { pid, hostname } = JSON.parse(fs.readFileSync(file, "utf8")) as { pid: number; hostname: string };
     return { file, pid, hostname };
