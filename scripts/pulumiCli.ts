@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { demoStateDir } from "../test/lab/paths.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "..");
 const toolsDir = path.join(repoRoot, "tools");
@@ -159,15 +160,17 @@ export function pulumiEnv(options: PulumiEnvOptions): NodeJS.ProcessEnv {
 }
 
 /**
- * The environment of the repository's own Pulumi project (Pulumi.yaml: the demo): state and PULUMI_HOME
- * in the temporary directory, unless PULUMI_BACKEND_URL (file://) or PULUMI_HOME say otherwise.
+ * The environment of the repository's own Pulumi project (Pulumi.yaml: the demo), unless PULUMI_BACKEND_URL
+ * (file://) or PULUMI_HOME say otherwise. The state lives in the lab's directory (demoStateDir): a stack
+ * kept elsewhere outlives the lab it was made on, and its next run tries to delete resources on servers
+ * that are gone, behind host keys that changed. PULUMI_HOME (plugins, settings) holds no stack, so it is
+ * shared in the temporary directory.
  */
 export function projectPulumiEnv(): NodeJS.ProcessEnv {
-  const base = path.join(os.tmpdir(), `pulumi-dhcp-failover-${os.userInfo().username}`);
   const backend = process.env.PULUMI_BACKEND_URL;
   return pulumiEnv({
-    stateDir: backend?.startsWith("file://") ? backend.slice("file://".length) : path.join(base, "state"),
-    homeDir: process.env.PULUMI_HOME ?? path.join(base, "home"),
+    stateDir: backend?.startsWith("file://") ? backend.slice("file://".length) : demoStateDir,
+    homeDir: process.env.PULUMI_HOME ?? path.join(os.tmpdir(), `pulumi-dhcp-failover-${os.userInfo().username}`, "home"),
   });
 }
 

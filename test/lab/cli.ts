@@ -34,7 +34,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (command === "down" && rest.length === 0) {
-    await labDown();
+    await labDown({ log });
     process.stdout.write(`lab down in ${seconds(started)}\n`);
     return 0;
   }

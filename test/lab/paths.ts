@@ -10,3 +10,8 @@ export const lockPath: string = join(labDir, "lock");
 export const runLockPath: string = join(labDir, "run.lock");
 /** Logs survive `down` here, so a failed CI run can still be read afterwards. */
 export const lastRunLogsDir: string = join(labDir, "last-run-logs");
+/**
+ * The demo's Pulumi state (scripts/pulumiCli.ts): its resources exist only on this lab's servers, so the
+ * state goes with the lab (down and a rebuilt lab clear it) instead of outliving it.
+ */
+export const demoStateDir: string = join(labDir, "pulumi-state");

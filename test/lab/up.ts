@@ -5,6 +5,7 @@ import { readLabInfo } from "./labInfo.ts";
 import type { LabInfo } from "./labInfo.ts";
 import { withLabLock } from "./lock.ts";
 import { createNetwork, networkState } from "./network.ts";
+import { markNetworkOwner, networkOwner } from "./owner.ts";
 import { ensurePackages } from "./packages.ts";
 import { ensureLabUser } from "./labUser.ts";
 import { labDir, labInfoPath, repoRoot } from "./paths.ts";
@@ -58,9 +59,14 @@ export async function labUp(options: LabCommandOptions = {}): Promise<LabInfo> {
   for (const release of releases) chroots[release.version] = await ensureChroot(release, log);
   return withLabLock("up", async () => {
     const network = await networkState();
-    let info = existingLab(network.complete, Object.keys(chroots));
+    const owner = await networkOwner();
+    let info = owner === labDir ? existingLab(network.complete, Object.keys(chroots)) : null;
     const fresh = info === null;
     if (!info) {
+      if (owner !== null && owner !== labDir) {
+        log(`removing the lab of ${owner}: the machine has room for one`);
+        await teardown(owner);
+      }
       if (network.anyPresent || existsSync(labInfoPath)) {
         log("removing what is left of an earlier lab");
         await teardown(labDir);
@@ -69,6 +75,7 @@ export async function labUp(options: LabCommandOptions = {}): Promise<LabInfo> {
       info = await createLabFiles(repoRoot, labDir, chroots);
       log("creating the network");
       await createNetwork();
+      await markNetworkOwner(labDir);
     }
     await ensureLabUser(info.labDir);
     log(fresh ? "starting servers and sshd" : "the lab exists: checking its servers and sshd, starting any that stopped");
