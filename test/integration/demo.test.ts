@@ -6,7 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readLabInfo, resetLab } from "../lab/index.ts";
 import { repoRoot } from "../../scripts/pulumiCli.ts";
+import { keaSecrets, runningConfig } from "./kea/keaLab.ts";
+import { iscSecrets } from "./support/iscProgram.ts";
 
 interface Run {
   code: number | null;
@@ -44,11 +47,13 @@ function demoEnv(): NodeJS.ProcessEnv {
 }
 
 const timings: string[] = [];
+const outputs: string[] = [];
 
 async function demo(cwd: string, ...args: string[]): Promise<string> {
   const started = performance.now();
   const result = await npm(cwd, ["demo", "--", ...args]);
   timings.push(`${cwd === repoRoot ? "" : "second clone: "}demo ${args.join(" ")}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  outputs.push(result.output);
   expect(result.code, result.output).toBe(0);
   return result.output;
 }
@@ -129,5 +134,19 @@ describe("npm run demo succeeds whatever came before it", () => {
   it("from a second clone, and back in the first", async () => {
     expectFailover(await demo(clone!));
     expectFailover(await demo(repoRoot));
+  });
+
+  it("destroy gives the servers back their starting configuration, and no run printed a secret", async () => {
+    await demo(repoRoot, "destroy");
+    const info = readLabInfo();
+    for (const server of info.isc.servers) {
+      expect(fs.readFileSync(server.configPath, "utf8")).toBe(fs.readFileSync(server.pristineConfigPath, "utf8"));
+    }
+    // Kea answers config-get with every default filled in: compare with what the lab's own starting file gives.
+    const afterDestroy = await Promise.all(info.kea.servers.map(runningConfig));
+    await resetLab();
+    expect(afterDestroy).toEqual(await Promise.all(info.kea.servers.map(runningConfig)));
+    const text = outputs.join("\n");
+    for (const secret of [...iscSecrets(info), ...keaSecrets(info)]) expect(text).not.toContain(secret);
   });
 });
