@@ -6,6 +6,7 @@ import { submitEdit, type EditOutcome } from "./commit";
 import { findFailoverPeer, findFailoverPeers, listPoolPeers, readFailoverPeer, type FailoverPeerDecl } from "./conf";
 import { configKey, readConfigCached } from "./config";
 import { notWrittenYet, putPeer, reassignmentTarget, removePeer } from "./edits";
+import { unexpressible, type PeerOnFile } from "./expressible";
 import { actualPeerView, expectedPeerView, relationshipFromPeers, SIDES, type Side } from "./peerSpec";
 import { iscRelationshipTarget, type IscRelationship, type IscServer, type IscTarget } from "./schema";
 import { readStatus, waitForNormal } from "./status";
@@ -67,6 +68,7 @@ export async function applyToBoth(ctx: OperationContext, servers: Record<Side, I
 
 async function checkLive(ctx: OperationContext, spec: IscRelationship): Promise<CheckFailure[]> {
   const failures: CheckFailure[] = [];
+  const blocks: Partial<Record<Side, PeerOnFile>> = {};
   for (const side of SIDES) {
     const { conf } = await readConfigCached(ctx, spec[side]);
     const others = findFailoverPeers(conf).map((p) => p.name).filter((name) => name !== spec.name);
@@ -79,6 +81,7 @@ async function checkLive(ctx: OperationContext, spec: IscRelationship): Promise<
       }
     }
     const peer = findFailoverPeer(conf, spec.name);
+    if (peer) blocks[side] = { decl: readFailoverPeer(peer.block), file: `${spec[side].name} ${peer.file}` };
     if (peer && peer.block.file !== spec[side].configPath) {
       failures.push({
         property: "name",
@@ -86,7 +89,23 @@ async function checkLive(ctx: OperationContext, spec: IscRelationship): Promise<
       });
     }
   }
+  for (const reason of unexpressible(blocks)) {
+    failures.push({
+      property: "name",
+      reason: `failover peer "${spec.name}": ${reason}. This library cannot express it, so writing the relationship would change those lines: change the block by hand (the README's "Limits" lists what cannot be expressed), or leave this relationship unmanaged`,
+    });
+  }
   return failures;
+}
+
+/** What the pair does, as dhcpd reads the primary's split/hba and load balance max seconds. */
+function modeOf(spec: IscRelationship): string {
+  const split = spec.isc.split ?? 128;
+  if (spec.isc.hba === undefined && split === 256) return "hot-standby (primary serves)";
+  if (spec.isc.hba === undefined && split === 0) return "hot-standby (secondary serves)";
+  const mode = spec.isc.hba !== undefined ? "load-balance (hba)" : `load-balance (split ${split}/256)`;
+  // dhcpd: "load balancing will be disabled … because its load balance max secs is 0" (absent means 0).
+  return spec.isc.loadBalanceMaxSeconds ? mode : `${mode}, disabled: no load balance max seconds (dhcpd uses 0), both serve every client`;
 }
 
 function replaceDecision(old: IscRelationship, next: IscRelationship): ReplaceDecision {
@@ -111,18 +130,7 @@ async function converge(ctx: OperationContext, spec: IscRelationship, claimAllPo
 
 export const iscRelationshipOps: RelationshipOps<IscRelationship> = {
   target: (spec) => iscRelationshipTarget(spec) as ReturnType<RelationshipOps<IscRelationship>["target"]>,
-  summary: (spec) => ({
-    mode:
-      spec.isc.hba !== undefined
-        ? "load-balance (hba)"
-        : (spec.isc.split ?? 128) === 256
-          ? "hot-standby (primary serves)"
-          : (spec.isc.split ?? 128) === 0
-            ? "hot-standby (secondary serves)"
-            : `load-balance (split ${spec.isc.split ?? 128}/256)`,
-    primary: spec.primary.name,
-    secondary: spec.secondary.name,
-  }),
+  summary: (spec) => ({ mode: modeOf(spec), primary: spec.primary.name, secondary: spec.secondary.name }),
   checkLive,
   replaceDecision,
   commitKeys: (spec) => SIDES.map((side) => configKey(spec[side])),

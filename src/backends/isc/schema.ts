@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { sshConnection } from "../../model/connections";
 import { absolutePath, command, ipv4, ipv4Network, label, port, seconds } from "../../model/primitives";
+import { ConfValue } from "./conf";
 import { refineReplication, replicationLevel, replicationTriggers } from "../../model/replication";
 
 /** A peer name is written as a quoted string; these characters could never round-trip through dhcpd's lexer. */
@@ -19,38 +20,75 @@ export const peerName = z
 
 const percent = z.number().int().min(0).max(100);
 
-/** Statements each side may set for itself (dhcpd allows them to differ between the two peers). */
-export const sideStatements = z.strictObject({
-  maxResponseDelay: z.number().int().min(1).max(86_400).optional(),
-  maxUnackedUpdates: z.number().int().min(1).max(65_535).optional(),
-  loadBalanceMaxSeconds: z.number().int().min(1).max(65_535).optional(),
+/**
+ * Where a server's failover peer listens (`address`) and its partner connects (`peer address`):
+ * dhcpd reads either with parse_ip_addr_or_hostname (confpars.c), so a DNS name is as valid as an IPv4 address.
+ */
+export const peerHost = z.string().superRefine((value, ctx) => {
+  try {
+    ConfValue.host(value);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `must be an IPv4 address or a DNS name (${(error as Error).message})` });
+  }
+});
+
+/**
+ * The statements dhcpd's parse_failover_peer (confpars.c) reads besides roles, addresses, ports and
+ * the load-balancing method. Each is written only when the program sets it: an absent statement
+ * stays absent and dhcpd applies its own default (VENDOR_DEFAULTS in peerSpec.ts).
+ */
+const peerStatements = {
+  maxResponseDelay: seconds.optional(),
+  maxUnackedUpdates: seconds.optional(),
+  /** Absent (dhcpd's 0) disables load balancing: "load balancing will be disabled … because its load balance max secs is 0". */
+  loadBalanceMaxSeconds: seconds.optional(),
   /** Seconds in communications-interrupted before entering partner-down on its own; 0 turns it off. */
   autoPartnerDown: seconds.optional(),
   maxLeaseMisbalance: percent.optional(),
   maxLeaseOwnership: percent.optional(),
   minBalance: seconds.optional(),
   maxBalance: seconds.optional(),
+};
+export type PeerStatementKey = keyof typeof peerStatements;
+export const PEER_STATEMENT_KEYS = Object.keys(peerStatements) as PeerStatementKey[];
+
+/**
+ * Statements each side may set for itself (dhcpd allows them to differ between the two peers). null
+ * means "not on this side" where the relationship sets the statement for both.
+ */
+export const sideStatements = z.strictObject({
+  maxResponseDelay: seconds.nullable().optional(),
+  maxUnackedUpdates: seconds.nullable().optional(),
+  loadBalanceMaxSeconds: seconds.nullable().optional(),
+  autoPartnerDown: seconds.nullable().optional(),
+  maxLeaseMisbalance: percent.nullable().optional(),
+  maxLeaseOwnership: percent.nullable().optional(),
+  minBalance: seconds.nullable().optional(),
+  maxBalance: seconds.nullable().optional(),
+  /** dhcpd accepts mclt on a secondary (only split and hba are primary-only, confpars.c); the primary's is isc.mclt. */
+  mclt: seconds.nullable().optional(),
   /** Primary only: dhcpd rejects them on a secondary. Accepted here to name the rule when misplaced. */
-  mclt: seconds.optional(),
   split: z.number().int().min(0).max(256).optional(),
   hba: z.string().optional(),
 });
+export type SideStatements = z.output<typeof sideStatements>;
+
+/** DEFAULT_FAILOVER_PORT (includes/failover.h): what an absent `port` or `peer port` means. */
+export const DHCPD_FAILOVER_PORT = 647;
 
 const HBA = /^([0-9a-fA-F]{2}:){31}[0-9a-fA-F]{2}$/;
 
-/** The relationship's statements; defaults follow ISC's advice (max-unacked-updates 10, load balance max seconds 3). */
+/**
+ * The relationship's statements. The primary must have mclt and split or hba ("primary failover server
+ * must have hba or split." / "… must have mclt.", confpars.c), so those two have this library's defaults
+ * (mclt 3600, split 128); every other statement is written only when set (ISC advises
+ * load balance max seconds 3 and max-unacked-updates 10: set them to get them).
+ */
 export const iscFailover = z.strictObject({
   mclt: z.number().int().min(1).max(86_400).default(3600),
   split: z.number().int().min(0).max(256).optional(),
   hba: z.string().regex(HBA, { message: "must be 32 colon-separated hex bytes (64 hex digits)" }).optional(),
-  maxResponseDelay: z.number().int().min(1).max(86_400).default(30),
-  maxUnackedUpdates: z.number().int().min(1).max(65_535).default(10),
-  loadBalanceMaxSeconds: z.number().int().min(1).max(65_535).default(3),
-  autoPartnerDown: seconds.optional(),
-  maxLeaseMisbalance: percent.optional(),
-  maxLeaseOwnership: percent.optional(),
-  minBalance: seconds.optional(),
-  maxBalance: seconds.optional(),
+  ...peerStatements,
 });
 export type IscFailover = z.output<typeof iscFailover>;
 
@@ -67,10 +105,10 @@ export const omapiSettings = z.strictObject({
 export const iscServer = z.strictObject({
   /** The server's label in messages and outputs. */
   name: label,
-  /** The address this server's failover peer listens on (its `address` statement). */
-  address: ipv4,
-  /** This server's failover port (its `port` statement; the partner's `peer port`). */
-  port: port.default(647),
+  /** The address this server's failover peer listens on (its `address` statement): an IPv4 address or a DNS name. */
+  address: peerHost,
+  /** This server's failover port (its `port` statement; the partner's `peer port`); without it neither is written and dhcpd uses 647. */
+  port: port.optional(),
   ssh: sshConnection,
   configPath: absolutePath.default("/etc/dhcp/dhcpd.conf"),
   /** The dhcpd binary used to validate (`dhcpd -t -cf FILE`) before anything is written. */
@@ -129,15 +167,15 @@ export const iscRelationship = z
       const own = spec[side].failover;
       if (!own) continue;
       for (const key of ["mclt", "split", "hba"] as const) {
-        if (own[key] === undefined) continue;
-        const fix = side === "secondary" ? `only the primary may set ${key}: move it to isc.${key}` : `set it once as isc.${key}`;
+        if (own[key] === undefined || (key === "mclt" && side === "secondary")) continue;
+        const fix = side === "secondary" ? `only the primary may set ${key} (dhcpd: "secondary may not define load balance settings."): move it to isc.${key}` : `set it once as isc.${key}`;
         ctx.addIssue({ code: "custom", path: [side, "failover", key], message: fix });
       }
     }
     if (spec.primary.name === spec.secondary.name) {
       ctx.addIssue({ code: "custom", path: ["secondary", "name"], message: "must differ from primary.name" });
     }
-    if (spec.primary.address === spec.secondary.address && spec.primary.port === spec.secondary.port) {
+    if (spec.primary.address === spec.secondary.address && (spec.primary.port ?? DHCPD_FAILOVER_PORT) === (spec.secondary.port ?? DHCPD_FAILOVER_PORT)) {
       ctx.addIssue({ code: "custom", path: ["secondary", "address"], message: "the two peers cannot listen on the same address and port" });
     }
     if (spec.reassignPoolsTo === spec.name) {

@@ -42,7 +42,11 @@ const count32 = z.number().int().min(0).max(4_294_967_295);
 export const DEFAULT_WAIT_SECONDS = 60;
 const waitSeconds = z.number().int().min(0).max(600);
 
-/** What the peers use to reach each other: Kea refuses host names here, so only IP literals pass. */
+/**
+ * What the peers use to reach each other: http or https (ha_config.cc refuses https only without TLS,
+ * checked on the relationship), and an IP literal: Kea refuses host names ("bad url …: Failed to
+ * convert string to address", ha_config_unittest.cc badURLName).
+ */
 export const peerUrl = z
   .url({ protocol: /^https?$/ })
   .refine((url) => isIP(hostOf(url)) !== 0, { message: 'must name its host by IP address (Kea refuses host names in HA URLs), e.g. "http://192.0.2.11:8000/"' });
@@ -144,9 +148,8 @@ export const keaRelationship = z
     if ((kea.delayedUpdatesLimit ?? 0) > 0 && kea.mode !== "load-balancing") {
       issue(["kea", "delayedUpdatesLimit"], `must be 0 in ${kea.mode} (Kea refuses communication-recovery outside load-balancing)`);
     }
-    if (kea.maxResponseDelay <= kea.heartbeatDelay) {
-      issue(["kea", "maxResponseDelay"], `must be greater than heartbeatDelay (${kea.heartbeatDelay} ms), ideally a multiple of it, or the partner is declared down between two heartbeats`);
-    }
+    // No rule ties maxResponseDelay to heartbeatDelay: Kea has none (ha_config.cc, HAConfig::validate,
+    // 2.2–3.0) and real configs set the two equal.
     const mt = kea.multiThreading;
     if (mt && mt.httpDedicatedListener && !mt.enableMultiThreading) {
       issue(["kea", "multiThreading", "httpDedicatedListener"], "needs enableMultiThreading: true (the dedicated listener is part of HA multi-threading)");
@@ -161,9 +164,10 @@ export const keaRelationship = z
         const missing = (["trustAnchor", "certFile", "keyFile"] as const).filter((key) => files[key] === undefined);
         issue(["peers", index, "tls"], `TLS needs trustAnchor, certFile and keyFile together (Kea: all or none): add ${missing.join(", ")} here or in kea.tls`);
       }
+      // ha_config.cc (HAConfig::validate, 2.2–3.0): "bad url …: https scheme is not supported for
+      // server … where TLS is disabled"; the reverse, TLS settings with an http URL, Kea accepts.
       const https = new URL(peer.url).protocol === "https:";
       if (https && given.length === 0) issue(["peers", index, "url"], "uses https but no TLS files are configured: add kea.tls (or this peer's tls), or use http");
-      if (!https && given.length === 3) issue(["peers", index, "url"], "must use https when TLS files are configured");
       if (mt?.httpDedicatedListener && hostPort(peer.url) === hostPort(peer.api.url)) {
         issue(["peers", index, "url"], "with a dedicated HA listener, the peer URL must use another port than the control API (api.url) on the same address");
       }

@@ -1,6 +1,7 @@
 // Adoption on the lab's real dhcpd pair through the real CLI: a failover peer that already exists on the
 // servers (written by another stack) makes create fail with a message naming `adopt`; with `adopt: true`
 // it is taken over without a write, and the next preview shows only what differs from the program.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLabInfo, resetLab, type LabInfo } from "../../lab/index.ts";
@@ -58,6 +59,24 @@ describe("adopting an ISC failover peer that already exists", () => {
   it("up then makes the servers hold the program's values, and a second preview shows no changes", async () => {
     outputs.push((await second.up()).output);
     expect(configs()[0]).toMatch(/mclt 20;/);
+    outputs.push((await second.previewNoChanges()).output);
+  });
+
+  it("a peer written by hand without port, peer port, timers or load balance max seconds, and with mclt on the secondary, is kept byte for byte by a program stating just that", async () => {
+    const statements = /^[ \t]*(port 647|peer port 647|max-unacked-updates 10|load balance max seconds 3);\n/gm;
+    info.isc.servers.forEach((s, i) => {
+      const text = fs.readFileSync(s.configPath, "utf8").replace(statements, "");
+      fs.writeFileSync(s.configPath, i === 1 ? text.replace(/^([ \t]*)secondary;\n/m, "$1secondary;\n$1mclt 20;\n") : text);
+      execFileSync(s.ctl[0]!, [...s.ctl.slice(1), "restart"]);
+    });
+    const before = configs();
+    expect(before[0]).not.toMatch(/peer port|load balance max seconds/);
+    expect(before[1]).toMatch(/secondary;\n\s*mclt 20;/);
+    second.writeProgram(
+      iscProgram(info, { ports: false, isc: { mclt: 20, maxUnackedUpdates: undefined, loadBalanceMaxSeconds: undefined }, secondaryFailover: { mclt: 20 }, relationship: { adopt: true }, memberships: served() }),
+    );
+    outputs.push((await second.up()).output);
+    expect(configs()).toEqual(before);
     outputs.push((await second.previewNoChanges()).output);
   });
 

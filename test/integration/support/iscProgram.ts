@@ -11,17 +11,20 @@ export interface IscProgramOptions {
   secondaryFailover?: Record<string, unknown>;
   /** Server settings of the secondary besides its failover statements (a fault test's restart command). */
   secondaryServer?: Record<string, unknown>;
+  /** False leaves `port` out of both servers (dhcpd then uses 647 and nothing writes the statement). */
+  ports?: boolean;
   /** Membership resource name -> extra args (scope required). */
   memberships?: Record<string, Record<string, unknown>>;
   /** Trigger resource name -> args besides the relationship. */
   triggers?: Record<string, Record<string, unknown>>;
 }
 
-function server(info: LabInfo, index: 0 | 1): string {
+function server(info: LabInfo, index: 0 | 1, ports: boolean): string {
   const s = info.isc.servers[index];
   const plain = {
     name: s.name,
     address: s.address,
+    ...(ports ? { port: 647 } : {}),
     configPath: s.configPath,
     restart: [...s.ctl, "restart"],
     isRunning: [...s.ctl, "status"],
@@ -40,13 +43,14 @@ export function iscProgram(info: LabInfo, options: IscProgramOptions = {}): stri
   return `import * as pulumi from "@pulumi/pulumi";
 import { FailoverRelationship, FailoverScopeMembership, ReplicationTrigger } from "pulumi-dhcp-failover";
 const config = new pulumi.Config();
-const primary = ${server(info, 0)};
-const secondary = ${server(info, 1)};
+const primary = ${server(info, 0, options.ports ?? true)};
+const secondary = ${server(info, 1, options.ports ?? true)};
 const relationship = new FailoverRelationship(${JSON.stringify(options.name ?? "lab-isc")}, {
   vendor: "isc",
   primary,
   secondary: { ...secondary, ...${JSON.stringify({ ...options.secondaryServer, ...(options.secondaryFailover ? { failover: options.secondaryFailover } : {}) })} },
-  isc: ${JSON.stringify({ mclt: 10, split: 128, ...options.isc })},
+  // Stated, not defaulted: a program gets only the statements it sets.
+  isc: ${JSON.stringify({ mclt: 10, split: 128, maxResponseDelay: 30, maxUnackedUpdates: 10, loadBalanceMaxSeconds: 3, ...options.isc })},
   waitForNormalSeconds: 30,
   ...${JSON.stringify(options.relationship ?? {})},
 });

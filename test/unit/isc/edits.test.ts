@@ -35,9 +35,13 @@ const poolPeers = (conf: ConfTree) => listPoolPeers(conf).map((p) => p.peer);
 describe("peer blocks", () => {
   it("mirrors the two sides: addresses and ports swapped, mclt and split on the primary only", () => {
     const spec = relationship("campus", { secondary: { name: "dhcp2", address: "192.0.2.12", port: 847, ssh, failover: { autoPartnerDown: 3600 } } });
-    expect(peerSpecFor(spec, "primary")).toMatchObject({ role: "primary", address: "192.0.2.11", port: 647, peerAddress: "192.0.2.12", peerPort: 847, mclt: 600, split: 128 });
+    const primary = peerSpecFor(spec, "primary");
+    expect(primary).toMatchObject({ role: "primary", address: "192.0.2.11", peerAddress: "192.0.2.12", peerPort: 847, mclt: 600, split: 128 });
+    // The primary's port is not given: neither its `port` nor the secondary's `peer port` is written (dhcpd uses 647).
+    expect(primary).not.toHaveProperty("port");
     const secondary = peerSpecFor(spec, "secondary");
-    expect(secondary).toMatchObject({ role: "secondary", address: "192.0.2.12", port: 847, peerAddress: "192.0.2.11", peerPort: 647, autoPartnerDown: 3600 });
+    expect(secondary).toMatchObject({ role: "secondary", address: "192.0.2.12", port: 847, peerAddress: "192.0.2.11", autoPartnerDown: 3600 });
+    expect(secondary).not.toHaveProperty("peerPort");
     expect(secondary).not.toHaveProperty("mclt");
     expect(secondary).not.toHaveProperty("split");
   });

@@ -30,7 +30,6 @@ describe("keaRelationship", () => {
       [relationshipInput("load-balancing", { peers: [peer("a", "10.0.0.1", "primary"), peer("b", "10.0.0.2", "secondary", { api: { url: "http://10.0.0.1:8000/" } })] }), "peers[1].api.url: two peers cannot be the same server"],
       [relationshipInput("hot-standby", { kea: { mode: "hot-standby", waitBackupAck: true } }), "kea.waitBackupAck: Kea refuses wait-backup-ack in hot-standby"],
       [relationshipInput("hot-standby", { kea: { mode: "hot-standby", delayedUpdatesLimit: 5 } }), "kea.delayedUpdatesLimit: must be 0 in hot-standby"],
-      [relationshipInput("load-balancing", { kea: { mode: "load-balancing", heartbeatDelay: 5000, maxResponseDelay: 5000 } }), "kea.maxResponseDelay: must be greater than heartbeatDelay (5000 ms)"],
       [relationshipInput("load-balancing", { kea: { mode: "load-balancing", heartbeatDelay: 70000 } }), "kea.heartbeatDelay: must be at most 65535"],
       [relationshipInput("load-balancing", { kea: { mode: "load-balancing", multiThreading: { enableMultiThreading: false, httpDedicatedListener: true } } }), "kea.multiThreading.httpDedicatedListener: needs enableMultiThreading: true"],
       [relationshipInput("load-balancing", { kea: { mode: "load-balancing", multiThreading: { enableMultiThreading: true, httpDedicatedListener: true } } }), "peers[0].url: with a dedicated HA listener, the peer URL must use another port than the control API"],
@@ -42,6 +41,16 @@ describe("keaRelationship", () => {
       [relationshipInput("load-balancing", { kea: { mode: "load-balancing", heartbeatDelay: 2000, maxResponseDelay: 6000, heartbeatDelai: 1 } }), 'kea.heartbeatDelai: is not a known property (did you mean "heartbeatDelay"?'],
     ];
     for (const [input, expected] of cases) expect(failures(input).join("\n")).toContain(expected);
+  });
+
+  it("accepts maxResponseDelay equal to heartbeatDelay, as Kea does (ha_config.cc has no rule between them)", () => {
+    expect(failures(relationshipInput("load-balancing", { kea: { mode: "load-balancing", heartbeatDelay: 5000, maxResponseDelay: 5000 } }))).toEqual([]);
+    expect(failures(relationshipInput("load-balancing", { kea: { mode: "load-balancing", heartbeatDelay: 10000, maxResponseDelay: 5000 } }))).toEqual([]);
+  });
+
+  it("accepts TLS files with http URLs, as Kea does (it refuses only https without TLS)", () => {
+    const tls = { trustAnchor: "/etc/kea/ca.pem", certFile: "/etc/kea/cert.pem", keyFile: "/etc/kea/key.pem" };
+    expect(failures(relationshipInput("hot-standby", { kea: { mode: "hot-standby", tls } }))).toEqual([]);
   });
 
   it("accepts TLS when every peer gets all three files, from kea.tls or its own", () => {

@@ -22,12 +22,14 @@ const failuresOf = (input: unknown) => {
 describe("validate", () => {
   it("accepts a valid relationship and applies defaults", () => {
     const result = validate(iscRelationship, relationship());
-    expect(result.ok && !result.partial && result.value.isc.maxUnackedUpdates).toBe(10);
+    expect(result.ok && !result.partial && result.value.waitForNormalSeconds).toBe(60);
+    // Statements the program leaves out stay out: dhcpd applies its own default.
+    expect(result.ok && !result.partial && result.value.isc.maxUnackedUpdates).toBeUndefined();
   });
 
   it("names the property and the fix for a vendor rule", () => {
     const input = relationship({ secondary: { name: "isc2", address: "10.231.1.12", ssh, failover: { split: 64 } } });
-    expect(failuresOf(input)).toEqual(["secondary.failover.split: only the primary may set split: move it to isc.split"]);
+    expect(failuresOf(input)).toEqual(["secondary.failover.split: only the primary may set split (dhcpd: \"secondary may not define load balance settings.\"): move it to isc.split"]);
   });
 
   it("refuses split and hba together", () => {

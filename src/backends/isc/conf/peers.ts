@@ -41,7 +41,22 @@ interface Field {
   setting: Setting;
   keywords: readonly string[];
   value: (input: never) => ConfValue;
+  /** The statement's value as the spec holds it, or undefined when it does not parse. */
   read: (tokens: readonly Token[]) => string | number | undefined;
+}
+
+/** 32 octets: dhcpd reads hba with parse_numeric_aggregate(…, COLON, 16, 8) and wants exactly 32 bytes (confpars.c). */
+const HBA_OCTETS = 32;
+
+/**
+ * An hba's colon list, normalised (lower case, two digits per octet). dhcpd's lexer skips whitespace
+ * between the octets and colons, so the list may span lines: dhcpd.conf(5)'s own example splits it in two.
+ */
+function readHba(tokens: readonly Token[]): string | undefined {
+  if (tokens.length === 0 || tokens.some((t) => t.kind !== "word")) return undefined;
+  const octets = tokens.map((t) => t.raw).join("").split(":");
+  if (octets.length !== HBA_OCTETS || !octets.every((o) => /^[0-9a-fA-F]{1,2}$/.test(o))) return undefined;
+  return octets.map((o) => o.toLowerCase().padStart(2, "0")).join(":");
 }
 
 const uint = (setting: Setting, keywords: string[], max = 0xffffffff, min = 0): Field => ({
@@ -70,8 +85,8 @@ const FIELDS: readonly Field[] = [
   {
     setting: "hba",
     keywords: ["hba"],
-    value: (s: string) => ConfValue.hex(s, "hba", 32),
-    read: (tokens) => (tokens.length === 1 && tokens[0]?.kind === "word" ? tokens[0].raw.toLowerCase() : undefined),
+    value: (s: string) => ConfValue.hex(s, "hba", HBA_OCTETS),
+    read: readHba,
   },
   uint("loadBalanceMaxSeconds", ["load", "balance", "max", "seconds"]),
   uint("autoPartnerDown", ["auto-partner-down"]),
@@ -195,6 +210,7 @@ export function replaceFailoverPeer(conf: Conf, spec: FailoverPeerSpec): BlockSt
       removeIn(place, field.keywords);
       return;
     }
+    if (holdsValue(block, field, spec[field.setting])) return;
     const earlier = [["primary"], ["secondary"], ...FIELDS.slice(0, i).map((f) => f.keywords)];
     const after = block.body.reduce(
       (last, s, index) => (s.type === "simple" && earlier.some((k) => startsWithWords(s.tokens, k)) ? index : last),
@@ -219,6 +235,18 @@ export function removeFailoverPeer(conf: Conf, name: string): RemovePeerResult {
     if (located) removeAt(located.container, indexIn(located), styleOf(located.file));
   }
   return { removed: peers.length > 0, references: listPoolPeers(conf).filter((pool) => pool.peer === name) };
+}
+
+/**
+ * Whether the block already has exactly one statement for the field and it means `wanted`: then it
+ * stays byte for byte, whatever its layout (an hba over two lines, upper-case hex).
+ */
+function holdsValue(block: BlockStatement, field: Field, wanted: unknown): boolean {
+  const matches = block.body.filter((s) => s.type === "simple" && startsWithWords(s.tokens, field.keywords));
+  const [only] = matches;
+  if (matches.length !== 1 || only?.type !== "simple") return false;
+  const held = field.read(only.tokens.slice(field.keywords.length));
+  return held !== undefined && held === (field.setting === "hba" ? readHba([{ kind: "word", raw: String(wanted), pre: "", line: 0, column: 0 }]) : wanted);
 }
 
 function peerRef(located: Located<BlockStatement>): PeerRef {

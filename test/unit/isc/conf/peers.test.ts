@@ -263,6 +263,33 @@ subnet 10.0.0.0 netmask 255.255.255.0 {
   });
 });
 
+describe("an hba over two lines (dhcpd.conf(5)'s own layout)", () => {
+  const ones = Array(16).fill("ff").join(":");
+  const zeros = Array(16).fill("00").join(":");
+  const text = `failover peer "two-line" {\n  primary;\n  address 10.0.0.1;\n  peer address 10.0.0.2;\n  mclt 1800;\n  hba ${ones}:\n      ${zeros.toUpperCase()};\n}\n`;
+
+  it("is read as the peer's hba, not as an unrecognised statement", () => {
+    const decl = readFailoverPeer(findFailoverPeer(parse(text), "two-line")?.block ?? fail());
+    expect(decl.settings.hba).toBe(`${ones}:${zeros}`);
+    expect(decl.unrecognized).toEqual([]);
+  });
+
+  it("stays on its two lines when the same hba is written again, and is rewritten when it changes", () => {
+    const file = parse(text);
+    const spec: FailoverPeerSpec = { name: "two-line", role: "primary", address: "10.0.0.1", peerAddress: "10.0.0.2", mclt: 1800, hba: `${ones}:${zeros}` };
+    replaceFailoverPeer(file, spec);
+    expect(print(file)).toBe(text);
+    replaceFailoverPeer(file, { ...spec, hba: `${zeros}:${ones}` });
+    expect(print(file)).toBe(text.replace(/hba [^;]*;/, `hba ${zeros}:${ones};`));
+  });
+
+  it("is not taken for an hba when the octets do not add up to 32", () => {
+    const decl = readFailoverPeer(findFailoverPeer(parse(text.replace(`${ones}:`, "ff:")), "two-line")?.block ?? fail());
+    expect(decl.settings.hba).toBeUndefined();
+    expect(decl.unrecognized).toHaveLength(1);
+  });
+});
+
 function fail(): never {
   throw new Error("expected a value");
 }
