@@ -21,6 +21,32 @@ export interface SshObserver {
   executed?(server: string, argv: readonly string[]): void;
 }
 
+/** A file's permission bits, owner and group. */
+export interface FileOwnership {
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** A lock a remote command holds for us until released; `lost` says why it ended early, if it did. */
+export interface HeldLock {
+  lost(): string | undefined;
+  release(): Promise<void>;
+}
+
+/** The lock command ended before it said "locked": its exit code and what it wrote on stderr. */
+export class LockRefused extends Error {
+  constructor(
+    readonly code: number | null,
+    readonly said: string,
+  ) {
+    super(said || `the lock command exited with ${code}`);
+  }
+}
+
+// SFTP servers accept writes of at least this size (OpenSSH allows up to 256 KiB).
+const SFTP_CHUNK_BYTES = 32_768;
+
 /** Quotes one word for a POSIX shell: the remote side runs exec requests through the user's shell. */
 export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
@@ -226,10 +252,55 @@ export class SshSession {
     });
   }
 
-  async writeFile(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
+  /** The file's mode bits, owner and group (following a symbolic link), or undefined when it does not exist. */
+  async stat(path: string): Promise<FileOwnership | undefined> {
     const sftp = await this.sftp();
-    await new Promise<void>((resolve, reject) => {
-      sftp.writeFile(path, data, { mode }, (error) => (error ? reject(new Error(`${this.server}: cannot write ${path}: ${error.message}`)) : resolve()));
+    return new Promise((resolve, reject) => {
+      sftp.stat(path, (error: (Error & { code?: number }) | null | undefined, stats) => {
+        if (!error) resolve({ mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid });
+        else if (error.code === 2) resolve(undefined);
+        else reject(new Error(`${this.server}: cannot read the mode and owner of ${path}: ${error.message}`));
+      });
+    });
+  }
+
+  /**
+   * Creates a file that must not exist yet (O_CREAT|O_EXCL: a file or a symbolic link already there is
+   * refused, never followed or truncated) with mode 0600, writes it, then sets the owner and mode asked
+   * for through the open handle. The file is removed again when any step fails.
+   */
+  async createFile(path: string, data: string | Buffer, attributes: { mode: number; uid?: number; gid?: number }): Promise<void> {
+    const sftp = await this.sftp();
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    const fail = (what: string) => (error: Error) => new Error(`${this.server}: cannot ${what} ${path}: ${error.message}`, { cause: error });
+    const handle = await new Promise<Buffer>((resolve, reject) => {
+      sftp.open(path, "wx", { mode: 0o600 }, (error, h) => (error ? reject(fail("create")(error)) : resolve(h)));
+    });
+    const step = (what: string, run: (done: (error?: Error | null) => void) => void) =>
+      new Promise<void>((resolve, reject) => run((error) => (error ? reject(fail(what)(error)) : resolve())));
+    try {
+      for (let offset = 0; offset < bytes.length; offset += SFTP_CHUNK_BYTES) {
+        const length = Math.min(SFTP_CHUNK_BYTES, bytes.length - offset);
+        await step("write", (done) => sftp.write(handle, bytes, offset, length, offset, done));
+      }
+      if (attributes.uid !== undefined && attributes.gid !== undefined) {
+        const { uid, gid } = attributes;
+        await step(`give owner ${uid} and group ${gid} to`, (done) => sftp.fchown(handle, uid, gid, done));
+      }
+      await step(`set mode ${attributes.mode.toString(8).padStart(4, "0")} on`, (done) => sftp.fchmod(handle, attributes.mode, done));
+    } catch (error) {
+      await step("close", (done) => sftp.close(handle, done)).catch(() => undefined);
+      await this.unlink(path).catch(() => undefined);
+      throw error;
+    }
+    await step("close", (done) => sftp.close(handle, done));
+  }
+
+  /** The names in a directory. */
+  async list(dir: string): Promise<string[]> {
+    const sftp = await this.sftp();
+    return new Promise((resolve, reject) => {
+      sftp.readdir(dir, (error, entries) => (error ? reject(new Error(`${this.server}: cannot list ${dir}: ${error.message}`)) : resolve(entries.map((e) => e.filename))));
     });
   }
 
@@ -253,35 +324,43 @@ export class SshSession {
   }
 
   /**
-   * Holds an exclusive flock(1) on a file of the server until released, so that two runs (or two people)
-   * never interleave their edits. The lock lives as long as the channel: a dropped connection releases it.
+   * Runs a lock command (a remote script that prints "locked" once it holds its lock, then keeps it while
+   * it hears from us) and feeds it a heartbeat line every `heartbeatMs`, so that the server can free the
+   * lock of a runner that is gone. Resolves once locked; rejects with what the command said otherwise.
    */
-  async lock(path: string, waitSeconds: number): Promise<() => Promise<void>> {
-    this.observer.executed?.(this.server, ["flock", path]);
-    const script = `exec flock -w ${Math.trunc(waitSeconds)} ${shellQuote(path)} sh -c 'echo locked; exec cat >/dev/null'`;
+  async lock(argv: readonly string[], heartbeatMs: number): Promise<HeldLock> {
+    this.observer.executed?.(this.server, argv);
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      this.client.exec(script, (error, stream) => (error ? reject(this.wrap(error, ["flock", path])) : resolve(stream)));
+      this.client.exec(shellCommand(argv), (error, stream) => (error ? reject(this.wrap(error, argv)) : resolve(stream)));
     });
+    let lost: string | undefined;
+    let released = false;
+    let errors = "";
+    channel.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
       let output = "";
-      let errors = "";
       channel.on("data", (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes("locked")) resolve();
       });
-      channel.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
       channel.on("close", (code: number | null) => {
-        if (!output.includes("locked")) {
-          const reason = code === 1 ? `another run held it for more than ${waitSeconds} s` : errors.trim() || `flock exited with ${code}`;
-          reject(new Error(`${this.server}: cannot lock ${path}: ${reason}. If no other run is active, check that flock(1) is installed.`));
-        }
+        if (!output.includes("locked")) reject(new LockRefused(code, errors.trim()));
+        else if (!released) lost = errors.trim() || `the lock command ended (exit ${code})`;
       });
     });
-    return async () => {
-      await new Promise<void>((resolve) => {
-        channel.once("close", () => resolve());
-        channel.end();
-      });
+    const heartbeat = setInterval(() => channel.write("alive\n"), heartbeatMs);
+    heartbeat.unref();
+    return {
+      lost: () => lost,
+      release: async () => {
+        clearInterval(heartbeat);
+        if (lost !== undefined) return;
+        released = true;
+        await new Promise<void>((resolve) => {
+          channel.once("close", () => resolve());
+          channel.end();
+        });
+      },
     };
   }
 
