@@ -4,6 +4,7 @@ import { LockRefused, SshSession, sshKey, type ExecResult, type HeldLock } from 
 import { backupPathOf, directoryOf, isTemporaryOf, PRIVATE_MODE, temporaryPath } from "./files";
 import { LOCK_HEARTBEAT_MS, lockCommand, lockFailure, lockPathsOf } from "./lock";
 import type { IscServer } from "./schema";
+import { iscSecretsIn } from "./secretsInText";
 
 const RESTART_TIMEOUT_MS = 60_000;
 const RUNNING_WAIT_MS = 15_000;
@@ -66,11 +67,18 @@ export class IscHost {
     if (data === undefined) {
       throw new Error(`${this.server.name}: ${this.server.configPath} does not exist: check configPath`);
     }
-    return data.toString("utf8");
+    return this.remembered(data.toString("utf8"));
   }
 
   async readFile(path: string): Promise<string | undefined> {
-    return (await this.ssh.readFile(path))?.toString("utf8");
+    const data = await this.ssh.readFile(path);
+    return data === undefined ? undefined : this.remembered(data.toString("utf8"));
+  }
+
+  /** Hands the secrets a config text holds to the run's redactor: a message quoting a line of it (even cut short) shows none. */
+  private remembered(text: string): string {
+    this.ctx.redactor.remember(iscSecretsIn(text));
+    return text;
   }
 
   /** Runs the server's dhcpd on a candidate file next to the config (so relative includes resolve alike). */
