@@ -1,12 +1,14 @@
 // node-powershell's debug logging (DEBUG=* or PWSH*) must not print a script, which carries the Windows
 // shared secret (issue 12 item 4). The session runs the repository's pwsh emulator.
-import debug from "debug";
+import { createRequire } from "node:module";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { LocalPowerShellSession, oneLineInvocation } from "../../../src/transports/powershell";
 
+// The `debug` package child-shell logs through (no types of its own in this repository).
+const debug = createRequire(import.meta.url)("debug") as { enable(namespaces: string): void; disable(): string };
 const EMULATOR = resolve(import.meta.dirname, "../../emulator/pwsh-emulator");
 
 describe("the local PowerShell transport under DEBUG=*", () => {
