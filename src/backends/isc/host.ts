@@ -103,7 +103,7 @@ export class IscHost {
   async install(text: string, previous: string): Promise<void> {
     const { configPath } = this.server;
     const current = await this.ssh.stat(configPath);
-    if (current === undefined) throw new Error(`${this.server.name}: ${configPath} disappeared while locked: check configPath; nothing was written`);
+    if (current === undefined) throw new Error(`${this.server.name}: ${configPath} disappeared while locked: check configPath; it was not changed`);
     this.ensureLocked();
     const backup = temporaryPath(configPath, "bak");
     await this.ssh.createFile(backup, previous, { mode: PRIVATE_MODE });
@@ -114,7 +114,7 @@ export class IscHost {
     } catch (error) {
       throw new Error(
         `${this.server.name}: cannot write the new ${configPath} with its mode ${current.mode.toString(8).padStart(4, "0")}, owner ${current.uid} and group ${current.gid} ` +
-          `(${(error as Error).message}); nothing was written: log in as its owner (or root), and as a member of its group`,
+          `(${(error as Error).message}), so ${configPath} was not changed: log in as its owner (or root), and as a member of its group`,
         { cause: error },
       );
     }
