@@ -336,6 +336,8 @@ export class SshSession {
     let lost: string | undefined;
     let released = false;
     let errors = "";
+    let closed = false;
+    const beat: { timer?: NodeJS.Timeout } = {};
     channel.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
       let output = "";
@@ -344,17 +346,21 @@ export class SshSession {
         if (output.includes("locked")) resolve();
       });
       channel.on("close", (code: number | null) => {
+        closed = true;
+        clearInterval(beat.timer);
         if (!output.includes("locked")) reject(new LockRefused(code, errors.trim()));
         else if (!released) lost = errors.trim() || `the lock command ended (exit ${code})`;
       });
     });
-    const heartbeat = setInterval(() => channel.write("alive\n"), heartbeatMs);
-    heartbeat.unref();
+    if (!closed) {
+      beat.timer = setInterval(() => channel.write("alive\n"), heartbeatMs);
+      beat.timer.unref();
+    }
     return {
       lost: () => lost,
       release: async () => {
-        clearInterval(heartbeat);
-        if (lost !== undefined) return;
+        clearInterval(beat.timer);
+        if (closed) return;
         released = true;
         await new Promise<void>((resolve) => {
           channel.once("close", () => resolve());
