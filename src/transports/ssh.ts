@@ -327,9 +327,10 @@ export class SshSession {
    * Runs a lock command (a remote script that prints "locked" once it holds its lock, then keeps it while
    * it hears from us) and feeds it a heartbeat line every `heartbeatMs`, so that the server can free the
    * lock of a runner that is gone. Resolves once locked; rejects with what the command said otherwise.
+   * `label` is what the observer is told was run (the lock, not the shell that takes it).
    */
-  async lock(argv: readonly string[], heartbeatMs: number): Promise<HeldLock> {
-    this.observer.executed?.(this.server, argv);
+  async lock(argv: readonly string[], heartbeatMs: number, label: readonly string[] = argv): Promise<HeldLock> {
+    this.observer.executed?.(this.server, label);
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
       this.client.exec(shellCommand(argv), (error, stream) => (error ? reject(this.wrap(error, argv)) : resolve(stream)));
     });

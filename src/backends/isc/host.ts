@@ -180,7 +180,7 @@ export class IscHost {
     try {
       for (const path of lockPathsOf(this.server)) {
         try {
-          held.push(await this.ssh.lock(lockCommand(path, wait, holder), LOCK_HEARTBEAT_MS));
+          held.push(await this.ssh.lock(lockCommand(path, wait, holder), LOCK_HEARTBEAT_MS, ["flock", path]));
         } catch (error) {
           if (!(error instanceof LockRefused)) throw error;
           throw new Error(lockFailure(this.server.name, path, wait, error.code, error.said), { cause: error });

@@ -65,7 +65,7 @@ export class LocalSession {
   }
 
   /** Like SshSession.lock: waits for "locked", then feeds a heartbeat until released. */
-  async lock(argv: readonly string[], heartbeatMs: number): Promise<HeldLock> {
+  async lock(argv: readonly string[], heartbeatMs: number, _label?: readonly string[]): Promise<HeldLock> {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: "pipe" });
     let said = "";
     let lost: string | undefined;
