@@ -71,9 +71,17 @@ export const powerShellConnection = z.union([
 ]);
 export type PowerShellConnection = z.output<typeof powerShellConnection>;
 
+/** Whether a URL names no user or password (`http://user:pw@host/`). */
+export function withoutCredentials(url: string): boolean {
+  const parsed = URL.parse(url);
+  return parsed === null || (parsed.username === "" && parsed.password === "");
+}
+
 /** Kea's control API: the Control Agent (Kea 2.x) or a daemon's own HTTP control socket (Kea 3.x). */
 export const keaApiConnection = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }),
+  url: z.url({ protocol: /^https?$/ }).refine(withoutCredentials, {
+    message: "must not carry credentials (user:password@): a URL is stored in plain text in the state and shown in messages; give them as api.username and api.password, which are kept secret",
+  }),
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   /** PEM text of the CA that signed the server's certificate (https only). */

@@ -28,8 +28,18 @@ export const absolutePath = z
   .string()
   .regex(/^\/[^\0\n]*$/, { message: "must be an absolute path without newlines" });
 
+/** PATH_MAX on Linux: no program path or argument word a server runs is longer. */
+const MAX_WORD_LENGTH = 4096;
+
+/** One word of a command (a program or an argument): it travels quoted, and a newline or NUL would end it early. */
+export const commandWord = z
+  .string()
+  .min(1)
+  .max(MAX_WORD_LENGTH, { message: `must be at most ${MAX_WORD_LENGTH} characters` })
+  .regex(/^[^\0\n\r]*$/, { message: "must not contain newlines or NUL characters" });
+
 /** A command as argv, never a shell string: each word travels quoted, so no value can add a command. */
-export const command = z.array(z.string().min(1).regex(/^[^\0\n]*$/, { message: "must not contain newlines" })).min(1);
+export const command = z.array(commandWord).min(1);
 
 export const sha256Fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, {
   message: 'must be an OpenSSH SHA256 fingerprint such as "SHA256:abc...": run `ssh-keyscan HOST | ssh-keygen -lf -` on a trusted network',

@@ -96,16 +96,18 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
     return { state, spec: parseSpec(backend, storedSpec(state), "stored state") };
   }
 
-  function outputs(backend: AnyBackend, spec: Inputs, live: LiveObject<unknown>, previousHashes?: Record<string, string>): Inputs {
+  function outputs(ctx: OperationContext, backend: AnyBackend, spec: Inputs, live: LiveObject<unknown>, previousHashes?: Record<string, string>): Inputs {
     const { spec: publicSpec, secrets, secretHashes } = storeSecrets(spec, previousHashes);
+    const redact = (text: string) => ctx.redactor.redact(text);
     return plainJson({
       ...publicSpec,
-      // A backend's extra outputs (a target with connection settings) must never carry a secret value.
-      ...splitSecrets(kind.extraOutputs(backend, spec, live)).public,
+      // A backend's extra outputs (a target with connection settings, the servers' status and its errors)
+      // must never carry a secret value, declared or quoted by a server.
+      ...redactStrings(splitSecrets(kind.extraOutputs(backend, spec, live)).public, redact),
       stateVersion: STATE_VERSION,
       secrets,
       secretHashes,
-      warnings: live.warnings ?? [],
+      warnings: (live.warnings ?? []).map(redact),
     }) as Inputs;
   }
 
@@ -185,10 +187,10 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
           await ops.preflight?.(ctx, spec, "create");
           const live = await ops.create(ctx, spec, { adopt: spec.adopt === true });
           report(ctx, live);
-          return { id, outs: outputs(backend, spec, live) };
+          return { id, outs: outputs(ctx, backend, spec, live) };
         } catch (error) {
           if (error instanceof PartialChangeError) {
-            const properties = { ...outputs(backend, spec, { views: [], live: undefined }), __provider: inputs.__provider };
+            const properties = { ...outputs(ctx, backend, spec, { views: [], live: undefined }), __provider: inputs.__provider };
             throw new InitializationError(ctx.redactor.redact(`${ctx.resource}: ${error.message}`), id, properties, { cause: error });
           }
           throw error;
@@ -203,7 +205,7 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
         const live = await kind.ops(backend).read(ctx, spec);
         if (live.live === undefined) return { id: "" };
         const liveSpec = live.live as Inputs;
-        const outs = outputs(backend, liveSpec, live, state.secretHashes);
+        const outs = outputs(ctx, backend, liveSpec, live, state.secretHashes);
         // A write-only secret (a Windows shared secret) is never read back nor kept: its hash stays until the
         // program changes it; whether the server still uses one shows in the backend's views.
         const hashes = outs.secretHashes as Record<string, string>;
@@ -224,7 +226,7 @@ export function managedHandlers(kind: ManagedKind): DynamicHandlers {
         await ops.preflight?.(ctx, next, "update");
         const live = await ops.update(ctx, oldSpec, next, { changedSecrets: changedSecrets(state, news.secrets as SecretMap) });
         report(ctx, live);
-        return { outs: outputs(backend, next, live, state.secretHashes) };
+        return { outs: outputs(ctx, backend, next, live, state.secretHashes) };
       });
     },
 
@@ -246,3 +248,11 @@ function prefixed(label: string, error: unknown): Error {
 }
 
 export type { Json };
+
+/** Every string inside a JSON value, redacted. */
+function redactStrings<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item, redact)) as T;
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redactStrings(inner, redact)])) as T;
+}

@@ -41,6 +41,7 @@ export class LocalPowerShellSession implements PowerShellRunner {
       executableOptions: { "-NoProfile": true, "-NonInteractive": true },
       throwOnInvocationError: false,
     });
+    silenceScriptLogging(shell);
     const session = new LocalPowerShellSession(shell, server, executable);
     // node-powershell rejects this promise when the process dies; without a handler an idle session's death
     // would crash the provider. The next run reports it instead.
@@ -81,6 +82,18 @@ export class LocalPowerShellSession implements PowerShellRunner {
       // A process that already died has nothing left to close.
     }
   }
+}
+
+/**
+ * node-powershell (through child-shell's `debug` loggers, on with DEBUG=* or DEBUG=PWSH*) prints every
+ * command it sends and every output it reads: the scripts carry shared secrets and passwords, so those two
+ * loggers are replaced by silent ones. Its lifecycle comments (process started, exited) stay.
+ */
+function silenceScriptLogging(shell: PowerShell): void {
+  const debuggers = (shell as unknown as { debuggers?: Record<string, unknown> }).debuggers;
+  if (debuggers === undefined) throw new Error("node-powershell no longer has the debuggers this library silences: check its version before running scripts with secrets");
+  debuggers.command = () => undefined;
+  debuggers.output = () => undefined;
 }
 
 /** The pool key of a local session: one process per executable and target computer. */

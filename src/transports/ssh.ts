@@ -23,6 +23,32 @@ export interface SshObserver {
   lost?(server: string): void;
 }
 
+/** A file's permission bits, owner and group. */
+export interface FileOwnership {
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** A lock a remote command holds for us until released; `lost` says why it ended early, if it did. */
+export interface HeldLock {
+  lost(): string | undefined;
+  release(): Promise<void>;
+}
+
+/** The lock command ended before it said "locked": its exit code and what it wrote on stderr. */
+export class LockRefused extends Error {
+  constructor(
+    readonly code: number | null,
+    readonly said: string,
+  ) {
+    super(said || `the lock command exited with ${code}`);
+  }
+}
+
+// SFTP servers accept writes of at least this size (OpenSSH allows up to 256 KiB).
+const SFTP_CHUNK_BYTES = 32_768;
+
 /** Quotes one word for a POSIX shell: the remote side runs exec requests through the user's shell. */
 export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
@@ -64,7 +90,7 @@ export const FILE_TIMEOUT_MS = 60_000;
 export const KEEPALIVE_INTERVAL_MS = 15_000;
 export const KEEPALIVE_COUNT_MAX = 3;
 /** Margin over flock's own wait for the lock's answer, and the wait for a lock's release. */
-const LOCK_MARGIN_MS = 30_000;
+export const LOCK_MARGIN_MS = 30_000;
 
 /** An SSH connection to one server, reused for every command and file of a run. */
 export class SshSession {
@@ -320,10 +346,55 @@ export class SshSession {
     });
   }
 
-  async writeFile(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
+  /** The file's mode bits, owner and group (following a symbolic link), or undefined when it does not exist. */
+  async stat(path: string): Promise<FileOwnership | undefined> {
     const sftp = await this.sftp();
-    await this.bounded<void>(`writing ${path}`, FILE_TIMEOUT_MS, () => undefined, (resolve, reject) => {
-      sftp.writeFile(path, data, { mode }, (error) => (error ? reject(new Error(`${this.server}: cannot write ${path}: ${error.message}`)) : resolve()));
+    return this.bounded<FileOwnership | undefined>(`reading the mode and owner of ${path}`, FILE_TIMEOUT_MS, () => undefined, (resolve, reject) => {
+      sftp.stat(path, (error: (Error & { code?: number }) | null | undefined, stats) => {
+        if (!error) resolve({ mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid });
+        else if (error.code === 2) resolve(undefined);
+        else reject(new Error(`${this.server}: cannot read the mode and owner of ${path}: ${error.message}`));
+      });
+    });
+  }
+
+  /**
+   * Creates a file that must not exist yet (O_CREAT|O_EXCL: a file or a symbolic link already there is
+   * refused, never followed or truncated) with mode 0600, writes it, then sets the owner and mode asked
+   * for through the open handle. The file is removed again when any step fails. Each step has a deadline.
+   */
+  async createFile(path: string, data: string | Buffer, attributes: { mode: number; uid?: number; gid?: number }): Promise<void> {
+    const sftp = await this.sftp();
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    const fail = (what: string) => (error: Error) => new Error(`${this.server}: cannot ${what} ${path}: ${error.message}`, { cause: error });
+    const handle = await this.bounded<Buffer>(`creating ${path}`, FILE_TIMEOUT_MS, () => undefined, (resolve, reject) => {
+      sftp.open(path, "wx", { mode: 0o600 }, (error, h) => (error ? reject(fail("create")(error)) : resolve(h)));
+    });
+    const step = (what: string, run: (done: (error?: Error | null) => void) => void) =>
+      this.bounded<void>(`${what} ${path}`, FILE_TIMEOUT_MS, () => undefined, (resolve, reject) => run((error) => (error ? reject(fail(what)(error)) : resolve())));
+    try {
+      for (let offset = 0; offset < bytes.length; offset += SFTP_CHUNK_BYTES) {
+        const length = Math.min(SFTP_CHUNK_BYTES, bytes.length - offset);
+        await step("write", (done) => sftp.write(handle, bytes, offset, length, offset, done));
+      }
+      if (attributes.uid !== undefined && attributes.gid !== undefined) {
+        const { uid, gid } = attributes;
+        await step(`give owner ${uid} and group ${gid} to`, (done) => sftp.fchown(handle, uid, gid, done));
+      }
+      await step(`set mode ${attributes.mode.toString(8).padStart(4, "0")} on`, (done) => sftp.fchmod(handle, attributes.mode, done));
+    } catch (error) {
+      await step("close", (done) => sftp.close(handle, done)).catch(() => undefined);
+      await this.unlink(path).catch(() => undefined);
+      throw error;
+    }
+    await step("close", (done) => sftp.close(handle, done));
+  }
+
+  /** The names in a directory. */
+  async list(dir: string): Promise<string[]> {
+    const sftp = await this.sftp();
+    return this.bounded<string[]>(`listing ${dir}`, FILE_TIMEOUT_MS, () => undefined, (resolve, reject) => {
+      sftp.readdir(dir, (error, entries) => (error ? reject(new Error(`${this.server}: cannot list ${dir}: ${error.message}`)) : resolve(entries.map((e) => e.filename))));
     });
   }
 
@@ -347,49 +418,61 @@ export class SshSession {
   }
 
   /**
-   * Holds an exclusive flock(1) on a file of the server until released, so that two runs (or two people)
-   * never interleave their edits. The lock lives as long as the channel: a dropped connection releases it.
+   * Runs a lock command (a remote script that prints "locked" once it holds its lock, then keeps it while
+   * it hears from us) and feeds it a heartbeat line every `heartbeatMs`, so that the server can free the
+   * lock of a runner that is gone. Resolves once locked; rejects with what the command said otherwise.
+   * `label` is what the observer is told was run (the lock, not the shell that takes it).
    */
-  async lock(path: string, waitSeconds: number): Promise<() => Promise<void>> {
-    this.observer.executed?.(this.server, ["flock", path]);
-    const script = `exec flock -w ${Math.trunc(waitSeconds)} ${shellQuote(path)} sh -c 'echo locked; exec cat >/dev/null'`;
-    const what = `locking ${path}`;
+  async lock(argv: readonly string[], heartbeatMs: number, acquireMs: number, label: readonly string[] = argv): Promise<HeldLock> {
+    this.observer.executed?.(this.server, label);
+    const what = `taking the lock (${label.join(" ")})`;
+    let lost: string | undefined;
+    let released = false;
+    let errors = "";
+    let closed = false;
+    const beat: { timer?: NodeJS.Timeout } = {};
     let opened: ClientChannel | undefined;
-    const channel = await this.bounded<ClientChannel>(what, waitSeconds * 1000 + LOCK_MARGIN_MS, () => opened?.close(), (resolve, reject) => {
-      this.client.exec(script, (error, stream) => {
+    // Waiting for the lock has its own deadline (the command's own wait plus a margin); a connection that
+    // drops meanwhile fails the wait at once.
+    const channel = await this.bounded<ClientChannel>(what, acquireMs, () => opened?.close(), (resolve, reject) => {
+      this.client.exec(shellCommand(argv), (error, stream) => {
         if (error) {
-          reject(this.wrap(error, ["flock", path]));
+          reject(this.wrap(error, argv));
           return;
         }
         opened = stream;
         let output = "";
-        let errors = "";
+        stream.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
         stream.on("data", (chunk: Buffer) => {
           output += chunk.toString();
           if (output.includes("locked")) resolve(stream);
         });
-        stream.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
         stream.on("close", (code: number | null) => {
-          if (output.includes("locked")) return;
-          if (this.lost !== undefined) {
-            reject(this.lostError(what));
-            return;
-          }
-          const reason = code === 1 ? `another run held it for more than ${waitSeconds} s` : errors.trim() || `flock exited with ${code}`;
-          reject(new Error(`${this.server}: cannot lock ${path}: ${reason}. If no other run is active, check that flock(1) is installed.`));
+          closed = true;
+          clearInterval(beat.timer);
+          if (!output.includes("locked")) {
+            if (this.lost !== undefined) reject(this.lostError(what));
+            else reject(new LockRefused(code, errors.trim()));
+          } else if (!released) lost = errors.trim() || this.lost || `the lock command ended (exit ${code})`;
         });
       });
     });
-    let closed = false;
-    channel.once("close", () => (closed = true));
-    return async () => {
-      // A dropped connection already released the lock on the server: nothing is left to wait for.
-      if (closed || this.lost !== undefined) return;
-      await this.bounded<void>(`releasing the lock on ${path}`, LOCK_MARGIN_MS, () => channel.close(), (resolve) => {
-        channel.once("close", () => resolve());
-        channel.end();
-        // The edits are in place by now; a channel that will not close is closed above, which frees the lock.
-      }).catch(() => undefined);
+    if (!closed) {
+      beat.timer = setInterval(() => channel.write("alive\n"), heartbeatMs);
+      beat.timer.unref();
+    }
+    return {
+      lost: () => lost,
+      release: async () => {
+        clearInterval(beat.timer);
+        // A dropped connection already ended the lock command on the server: nothing is left to wait for.
+        if (closed || this.lost !== undefined) return;
+        released = true;
+        await this.bounded<void>(`releasing the lock (${label.join(" ")})`, LOCK_MARGIN_MS, () => channel.close(), (resolve) => {
+          channel.once("close", () => resolve());
+          channel.end();
+        }).catch(() => undefined);
+      },
     };
   }
 

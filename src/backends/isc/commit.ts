@@ -50,6 +50,7 @@ async function commitBatch(ctx: OperationContext, server: IscServer, edits: IscE
   const host = await IscHost.open(ctx, server);
   const release = await host.lock();
   try {
+    await host.removeLeftovers();
     const { conf: initial, texts } = await loadConfig(host);
     const original = texts.get(server.configPath)!;
     const results: Array<Settled<EditOutcome>> = [];

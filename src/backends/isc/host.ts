@@ -1,6 +1,10 @@
+import * as os from "node:os";
 import type { OperationContext } from "../../provider/context";
-import { SshSession, sshKey, type ExecResult } from "../../transports/ssh";
+import { LOCK_MARGIN_MS, LockRefused, SshSession, sshKey, type ExecResult, type HeldLock } from "../../transports/ssh";
+import { backupPathOf, directoryOf, isTemporaryOf, PRIVATE_MODE, temporaryPath } from "./files";
+import { LOCK_HEARTBEAT_MS, lockCommand, lockFailure, lockPathsOf } from "./lock";
 import type { IscServer } from "./schema";
+import { iscSecretsIn } from "./secretsInText";
 
 const RESTART_TIMEOUT_MS = 60_000;
 const RUNNING_WAIT_MS = 15_000;
@@ -41,6 +45,7 @@ export class IscHost {
   readonly server: IscServer;
   private readonly ssh: SshSession;
   private readonly ctx: OperationContext;
+  private locks: HeldLock[] = [];
 
   private constructor(server: IscServer, ssh: SshSession, ctx: OperationContext) {
     this.server = server;
@@ -56,12 +61,8 @@ export class IscHost {
     }
   }
 
-  get lockPath(): string {
-    return this.server.lockPath ?? `${this.server.configPath}.pulumi-dhcp-failover.lock`;
-  }
-
   get backupPath(): string {
-    return `${this.server.configPath}.pulumi-dhcp-failover.bak`;
+    return backupPathOf(this.server.configPath);
   }
 
   async readConfig(): Promise<string> {
@@ -69,17 +70,24 @@ export class IscHost {
     if (data === undefined) {
       throw new Error(`${this.server.name}: ${this.server.configPath} does not exist: check configPath`);
     }
-    return data.toString("utf8");
+    return this.remembered(data.toString("utf8"));
   }
 
   async readFile(path: string): Promise<string | undefined> {
-    return (await this.ssh.readFile(path))?.toString("utf8");
+    const data = await this.ssh.readFile(path);
+    return data === undefined ? undefined : this.remembered(data.toString("utf8"));
+  }
+
+  /** Hands the secrets a config text holds to the run's redactor: a message quoting a line of it (even cut short) shows none. */
+  private remembered(text: string): string {
+    this.ctx.redactor.remember(iscSecretsIn(text));
+    return text;
   }
 
   /** Runs the server's dhcpd on a candidate file next to the config (so relative includes resolve alike). */
   async validate(text: string): Promise<Validation> {
-    const candidate = `${this.server.configPath}.pulumi-dhcp-failover.candidate`;
-    await this.ssh.writeFile(candidate, text, 0o600);
+    const candidate = temporaryPath(this.server.configPath, "candidate");
+    await this.ssh.createFile(candidate, text, { mode: PRIVATE_MODE });
     try {
       const result = await this.run([this.server.dhcpd, "-t", "-cf", candidate]);
       if (result.code === 0) return { ok: true };
@@ -89,13 +97,50 @@ export class IscHost {
     }
   }
 
-  /** Keeps the current file as the backup, then replaces the config in one rename. */
+  /**
+   * Keeps the current file as the backup (0600), then replaces the config in one rename by a file with the
+   * config's own mode, owner and group: a write never makes the config (or its secrets) more readable.
+   * Both are written under fresh names first and renamed into place: rename(2) replaces a symbolic link
+   * found at the destination instead of following it.
+   */
   async install(text: string, previous: string): Promise<void> {
-    const staged = `${this.server.configPath}.pulumi-dhcp-failover.new`;
-    await this.ssh.writeFile(this.backupPath, previous, 0o644);
-    await this.ssh.writeFile(staged, text, 0o644);
-    await this.ssh.rename(staged, this.server.configPath);
+    const { configPath } = this.server;
+    const current = await this.ssh.stat(configPath);
+    if (current === undefined) throw new Error(`${this.server.name}: ${configPath} disappeared while locked: check configPath; it was not changed`);
+    this.ensureLocked();
+    const backup = temporaryPath(configPath, "bak");
+    await this.ssh.createFile(backup, previous, { mode: PRIVATE_MODE });
+    await this.renameOrRemove(backup, this.backupPath);
+    const staged = temporaryPath(configPath, "new");
+    try {
+      await this.ssh.createFile(staged, text, current);
+    } catch (error) {
+      throw new Error(
+        `${this.server.name}: cannot write the new ${configPath} with its mode ${current.mode.toString(8).padStart(4, "0")}, owner ${current.uid} and group ${current.gid} ` +
+          `(${(error as Error).message}), so ${configPath} was not changed: log in as its owner (or root), and as a member of its group`,
+        { cause: error },
+      );
+    }
+    this.ensureLocked();
+    await this.renameOrRemove(staged, configPath);
     this.ctx.metrics.count("isc.write", this.server.name);
+  }
+
+  private async renameOrRemove(from: string, to: string): Promise<void> {
+    try {
+      await this.ssh.rename(from, to);
+    } catch (error) {
+      await this.ssh.unlink(from).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Removes temporary files of ours that a run which died left beside the config; only while holding its lock. */
+  async removeLeftovers(): Promise<void> {
+    const { configPath } = this.server;
+    for (const name of await this.ssh.list(directoryOf(configPath))) {
+      if (isTemporaryOf(configPath, name)) await this.ssh.unlink(`${directoryOf(configPath)}/${name}`);
+    }
   }
 
   /** Restarts dhcpd (it has no reload) and waits until it runs; the failure carries what the server said. */
@@ -123,9 +168,41 @@ export class IscHost {
     }
   }
 
-  /** An exclusive lock on the server, held until released: concurrent runs never interleave edits. */
-  lock(): Promise<() => Promise<void>> {
-    return this.ssh.lock(this.lockPath, lockWaitSeconds());
+  /**
+   * Exclusive locks on the server, held until released, so that concurrent runs never interleave edits of
+   * this config: its own lock whatever lockPath says, then lockPath's. The release gives them back in reverse.
+   */
+  async lock(): Promise<() => Promise<void>> {
+    const wait = lockWaitSeconds();
+    const holder = `${os.userInfo().username}@${os.hostname()} pid ${process.pid} (pulumi-dhcp-failover)`;
+    const held: HeldLock[] = [];
+    const releaseAll = async () => {
+      for (const lock of held.reverse()) await lock.release();
+      this.locks = [];
+    };
+    try {
+      for (const path of lockPathsOf(this.server)) {
+        try {
+          held.push(await this.ssh.lock(lockCommand(path, wait, holder), LOCK_HEARTBEAT_MS, wait * 1000 + LOCK_MARGIN_MS, ["flock", path]));
+        } catch (error) {
+          if (!(error instanceof LockRefused)) throw error;
+          throw new Error(lockFailure(this.server.name, path, wait, error.code, error.said), { cause: error });
+        }
+      }
+    } catch (error) {
+      await releaseAll();
+      throw error;
+    }
+    this.locks = [...held];
+    return releaseAll;
+  }
+
+  /** Refuses to write once a lock was lost (its lease ran out): another run may be editing the file now. */
+  private ensureLocked(): void {
+    for (const lock of this.locks) {
+      const lost = lock.lost();
+      if (lost !== undefined) throw new Error(`${this.server.name}: lost the lock on ${this.server.configPath} (${lost}), so nothing more is written: run pulumi up again`);
+    }
   }
 
   run(argv: readonly string[], timeoutMs = 30_000, stdin?: string): Promise<ExecResult> {

@@ -17,15 +17,21 @@ export type Found =
 export async function recoverInstall(ctx: OperationContext, server: IscServer, text: string, previous: string): Promise<Found> {
   try {
     const host = await IscHost.open(ctx, server);
-    const current = await host.readConfig();
-    if (current !== text && current !== previous) return { kind: "changed by someone else" };
-    const running = (await host.run(server.isRunning)).code === 0;
-    if (current === text && running) return { kind: "new", running };
-    if (current === text) {
-      await host.install(previous, previous);
-      return { kind: "rolled back", running: (await host.restart()).ok };
+    // The dropped connection freed the server's lock: take it again before looking, as any edit does.
+    const release = await host.lock();
+    try {
+      const current = await host.readConfig();
+      if (current !== text && current !== previous) return { kind: "changed by someone else" };
+      const running = (await host.run(server.isRunning)).code === 0;
+      if (current === text && running) return { kind: "new", running };
+      if (current === text) {
+        await host.install(previous, previous);
+        return { kind: "rolled back", running: (await host.restart()).ok };
+      }
+      return { kind: "old", running: running || (await host.restart()).ok };
+    } finally {
+      await release();
     }
-    return { kind: "old", running: running || (await host.restart()).ok };
   } catch (error) {
     return { kind: "unreachable", message: (error as Error).message };
   }

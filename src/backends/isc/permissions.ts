@@ -9,6 +9,7 @@
  * the user the library logs in as, rather than reading mode bits.
  */
 import type { MissingPermission } from "../preflight";
+import { backupPathOf, configLockPath, directoryOf } from "./files";
 import type { IscServer } from "./schema";
 
 /** What the probe found on one server, as the SSH user. */
@@ -23,7 +24,8 @@ export interface IscAccess {
   backupExists: boolean;
   backupWritable: boolean;
   lockExists: boolean;
-  lockReadable: boolean;
+  /** The lock script takes the lock only on a file of the SSH user's own (lock.ts). */
+  lockOwned: boolean;
   lockDirWritable: boolean;
   /** Where the user's PATH finds them; "" when it does not. */
   dhcpdPath: string;
@@ -47,7 +49,7 @@ say dir.sticky "$(yes test -k "$dir")"
 say backup.exists "$(yes test -e "$backup")"
 say backup.writable "$(yes test -w "$backup")"
 say lock.exists "$(yes test -e "$lock")"
-say lock.readable "$(yes test -r "$lock")"
+say lock.owned "$(yes test -O "$lock")"
 say lockdir.writable "$(if test -w "$lockdir" && test -x "$lockdir"; then echo 1; else echo 0; fi)"
 found=$(command -v "$dhcpd" || true)
 say dhcpd.path "$found"
@@ -66,32 +68,19 @@ else
 fi
 `;
 
-function dirname(path: string): string {
-  const cut = path.lastIndexOf("/");
-  return cut <= 0 ? "/" : path.slice(0, cut);
-}
-
-export function lockPathOf(server: IscServer): string {
-  return server.lockPath ?? `${server.configPath}.pulumi-dhcp-failover.lock`;
-}
-
-export function backupPathOf(server: IscServer): string {
-  return `${server.configPath}.pulumi-dhcp-failover.bak`;
-}
-
 /** The argv that runs the probe: `sh -c SCRIPT sh ARGS...`, so the values stay data. */
 export function iscProbeCommand(server: IscServer): string[] {
-  const lock = lockPathOf(server);
+  const lock = configLockPath(server.configPath);
   return [
     "sh",
     "-c",
     ISC_PROBE_SCRIPT,
     "sh",
     server.configPath,
-    dirname(server.configPath),
-    backupPathOf(server),
+    directoryOf(server.configPath),
+    backupPathOf(server.configPath),
     lock,
-    dirname(lock),
+    directoryOf(lock),
     server.dhcpd,
     server.isRunning[0]!,
     ...server.restart,
@@ -126,7 +115,7 @@ export function parseIscProbe(serverName: string, stdout: string): IscAccess {
     backupExists: flag("backup.exists"),
     backupWritable: flag("backup.writable"),
     lockExists: flag("lock.exists"),
-    lockReadable: flag("lock.readable"),
+    lockOwned: flag("lock.owned"),
     lockDirWritable: flag("lockdir.writable"),
     dhcpdPath: text("dhcpd.path"),
     dhcpdExecutable: flag("dhcpd.executable"),
@@ -142,7 +131,7 @@ export function parseIscProbe(serverName: string, stdout: string): IscAccess {
  */
 export function iscMissingPermissions(server: IscServer, access: IscAccess): MissingPermission[] {
   const who = `the SSH user ${access.user}`;
-  const dir = dirname(server.configPath);
+  const dir = directoryOf(server.configPath);
   const missing: MissingPermission[] = [];
   const add = (permission: string, grant: string) => missing.push({ server: server.name, permission, grant });
   if (!access.configReadable) add(`read ${server.configPath}`, `give ${who} read access to it (or check configPath)`);
@@ -154,13 +143,21 @@ export function iscMissingPermissions(server: IscServer, access: IscAccess): Mis
       `create files in ${dir}`,
       `the change is written to a temporary file there and renamed over ${server.configPath}, with a backup beside it: give ${who} write access to ${dir} (e.g. chgrp and chmod g+w)`,
     );
-  } else if (access.dirSticky && !access.configOwned && access.uid !== 0) {
-    add(`replace ${server.configPath}`, `${dir} is sticky (mode +t), so only the file's owner may rename over it: make ${who} the owner of ${server.configPath}`);
+  } else if (!access.configOwned && access.uid !== 0) {
+    add(
+      `replace ${server.configPath}`,
+      access.dirSticky
+        ? `${dir} is sticky (mode +t), so only the file's owner may rename over it: make ${who} the owner of ${server.configPath}`
+        : `the new file must keep the config's owner, which only its owner or root can give: make ${who} the owner of ${server.configPath}, or log in as root`,
+    );
   }
-  if (access.backupExists && !access.backupWritable) add(`write the backup ${backupPathOf(server)}`, `give ${who} write access to it, or remove it`);
-  const lock = lockPathOf(server);
-  if (access.lockExists ? !access.lockReadable : !access.lockDirWritable) {
-    add(`take the lock ${lock}`, access.lockExists ? `give ${who} read access to it` : `give ${who} write access to ${dirname(lock)}, or set lockPath to a file it may create`);
+  if (access.backupExists && !access.backupWritable) add(`write the backup ${backupPathOf(server.configPath)}`, `give ${who} write access to it, or remove it`);
+  const lock = configLockPath(server.configPath);
+  if (access.lockExists ? !access.lockOwned : !access.lockDirWritable) {
+    add(
+      `take the lock ${lock}`,
+      access.lockExists ? `it belongs to another user, and a lock is taken only on a file of ${who}'s own: remove it if no run is active` : `give ${who} write access to ${directoryOf(lock)}`,
+    );
   }
   if (!access.flockPath) add("run flock", "install util-linux's flock(1) on the server, in the PATH of the SSH user");
   if (!access.dhcpdPath || !access.dhcpdExecutable) {

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { sshConnection } from "../../model/connections";
-import { absolutePath, command, ipv4, ipv4Network, label, port, seconds } from "../../model/primitives";
+import { absolutePath, command, commandWord, ipv4, ipv4Network, label, port, seconds } from "../../model/primitives";
 import { ConfValue } from "./conf";
 import { refineReplication, replicationLevel, replicationTriggers } from "../../model/replication";
 
@@ -112,7 +112,7 @@ export const iscServer = z.strictObject({
   ssh: sshConnection,
   configPath: absolutePath.default("/etc/dhcp/dhcpd.conf"),
   /** The dhcpd binary used to validate (`dhcpd -t -cf FILE`) before anything is written. */
-  dhcpd: z.string().min(1).default("dhcpd"),
+  dhcpd: commandWord.default("dhcpd"),
   /** dhcpd has no reload: every change is a restart. */
   restart: command.default(["systemctl", "restart", "isc-dhcp-server"]),
   /** Exits 0 while dhcpd runs; used to check that a restarted dhcpd came back. */

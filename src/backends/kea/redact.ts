@@ -24,3 +24,13 @@ export function secretsIn(value: Json | undefined): string[] {
   walk(value, undefined);
   return found;
 }
+
+// A JSON member whose key names a secret, also inside a JSON string (Kea quotes the command it refuses).
+const SECRET_MEMBER = /(\\?"([\w-]*)\\?"\s*:\s*\\?")((?:[^"\\]|\\[^"])*)(?=\\?")/g;
+
+/** The text (a Kea answer, an error quoting one) with the value of every secret-named JSON member blanked out. */
+export function maskKeaSecrets(text: string): string {
+  return text.replace(SECRET_MEMBER, (whole, head: string, key: string, value: string) =>
+    SECRET_KEY.test(key) && !/-file$/.test(key) && value !== "" ? `${head}[secret]` : whole,
+  );
+}

@@ -7,6 +7,7 @@ import { applyInOrder, type Edit, type Step } from "./apply";
 import { dhcp4, findLibrary, HA_LIBRARY, LEASE_CMDS, loadedHooksDirectory, putRelationship, relationshipOf, relationships, removeRelationship, type KeaConfig } from "./configEdit";
 import { comparableEntry, declaredPasswords, relationshipEntry, settingsFromEntry, type JsonObject } from "./haConfig";
 import { listenerClashes } from "./listeners";
+import { plainHttpCredentialWarnings } from "./plainHttp";
 import { keaTarget, type KeaPeer, type KeaRelationship, type Role } from "./schema";
 import { KeaServer, keaServerKey } from "./server";
 import { readStates, serverStatus, waitForStates, watchPeers } from "./status";
@@ -118,6 +119,8 @@ async function converge(ctx: OperationContext, spec: KeaRelationship, old: KeaRe
 }
 
 async function checkLive(ctx: OperationContext, spec: KeaRelationship): Promise<CheckFailure[]> {
+  // Check runs in every preview: the warning is seen before any credential is sent.
+  for (const warning of plainHttpCredentialWarnings(spec)) ctx.log.warn(`${ctx.resource}: ${warning}`);
   const failures: CheckFailure[] = [];
   await Promise.all(
     spec.peers.map(async (peer, index) => {

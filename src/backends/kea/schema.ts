@@ -6,7 +6,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
-import { keaApiConnection } from "../../model/connections";
+import { keaApiConnection, withoutCredentials } from "../../model/connections";
 import { absolutePath, ipv4Network, label } from "../../model/primitives";
 import { refineReplication, replicationLevel, replicationTriggers } from "../../model/replication";
 
@@ -49,7 +49,8 @@ const waitSeconds = z.number().int().min(0).max(600);
  */
 export const peerUrl = z
   .url({ protocol: /^https?$/ })
-  .refine((url) => isIP(hostOf(url)) !== 0, { message: 'must name its host by IP address (Kea refuses host names in HA URLs), e.g. "http://192.0.2.11:8000/"' });
+  .refine((url) => isIP(hostOf(url)) !== 0, { message: 'must name its host by IP address (Kea refuses host names in HA URLs), e.g. "http://192.0.2.11:8000/"' })
+  .refine(withoutCredentials, { message: "must not carry credentials (user:password@): give them as basicAuthUser and basicAuthPassword, which are kept secret" });
 
 function hostOf(url: string): string {
   return new URL(url).hostname.replace(/^\[(.*)\]$/, "$1");

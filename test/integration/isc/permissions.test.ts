@@ -118,13 +118,15 @@ describe("ISC permissions preflight through the real Pulumi CLI", () => {
 
   it("a user given the files and dhcpd's path: only the restart is missing, and still nothing is written", async () => {
     const gid = Number(fs.readFileSync("/etc/group", "utf8").split("\n").find((line) => line.startsWith(`${user}:`))!.split(":")[2]);
+    const uid = Number(fs.readFileSync("/etc/passwd", "utf8").split("\n").find((line) => line.startsWith(`${user}:`))!.split(":")[2]);
     for (const server of info.isc.servers) {
       const dir = path.dirname(server.configPath);
       const files = [dir, ...fs.readdirSync(dir).filter((entry) => entry.startsWith("dhcpd.conf")).map((entry) => path.join(dir, entry))];
       for (const file of files) {
         const stat = fs.statSync(file);
         granted.push({ file, uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o7777 });
-        fs.chownSync(file, stat.uid, gid);
+        // The files become the user's own: a write keeps the config's owner, which only its owner (or root) can give.
+        fs.chownSync(file, file === dir ? stat.uid : uid, gid);
         fs.chmodSync(file, (stat.mode & 0o7777) | 0o060);
       }
     }
@@ -138,6 +140,8 @@ describe("ISC permissions preflight through the real Pulumi CLI", () => {
       expect(result.output).not.toContain(`${server.name}: cannot write`);
       expect(result.output).not.toContain(`${server.name}: cannot create files`);
       expect(result.output).not.toContain(`${server.name}: cannot run dhcpd`);
+      expect(result.output).not.toContain(`${server.name}: cannot replace`);
+      expect(result.output).not.toContain(`${server.name}: cannot take the lock`);
     }
     expectUnchanged(info, before);
   });

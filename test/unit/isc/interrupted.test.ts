@@ -7,6 +7,7 @@ import { iscServer } from "../../../src/backends/isc/schema";
 import type { OperationContext } from "../../../src/provider/context";
 import { Metrics } from "../../../src/provider/metrics";
 import { ConnectionPool } from "../../../src/provider/pool";
+import { Redactor } from "../../../src/provider/redactor";
 import { sshKey, type ExecResult } from "../../../src/transports/ssh";
 
 const server = iscServer.parse({
@@ -33,8 +34,23 @@ class FakeServer {
     const text = this.files.get(path);
     return text === undefined ? undefined : Buffer.from(text);
   }
-  async writeFile(path: string, data: string): Promise<void> {
+  locks = 0;
+  async stat(path: string): Promise<{ mode: number; uid: number; gid: number } | undefined> {
+    return this.files.has(path) ? { mode: 0o600, uid: 0, gid: 0 } : undefined;
+  }
+  async createFile(path: string, data: string): Promise<void> {
+    if (this.files.has(path)) throw new Error(`${path} exists`);
     this.files.set(path, data);
+  }
+  async unlink(path: string): Promise<void> {
+    this.files.delete(path);
+  }
+  async list(): Promise<string[]> {
+    return [];
+  }
+  async lock(): Promise<{ lost: () => undefined; release: () => Promise<void> }> {
+    this.locks++;
+    return { lost: () => undefined, release: async () => undefined };
   }
   async rename(from: string, to: string): Promise<void> {
     this.files.set(to, this.files.get(from)!);
@@ -54,7 +70,7 @@ class FakeServer {
 function contextWith(fake: FakeServer | Error): OperationContext {
   const connections = new ConnectionPool();
   void connections.get(sshKey(server.ssh), () => (fake instanceof Error ? Promise.reject(fake) : Promise.resolve(fake))).catch(() => undefined);
-  return { connections, metrics: new Metrics() } as unknown as OperationContext;
+  return { connections, metrics: new Metrics(), redactor: new Redactor() } as unknown as OperationContext;
 }
 
 const cut = new Error("isc2 (root@127.0.0.1:22): the SSH connection was lost (closed) while running \"systemctl restart isc-dhcp-server\"");
@@ -75,6 +91,8 @@ describe("an ISC install cut off", () => {
     const found = await recoverInstall(contextWith(fake), server, NEW, OLD);
     expect(found).toEqual({ kind: "rolled back", running: true });
     expect(fake.files.get(server.configPath)).toBe(OLD);
+    // The connection that dropped took the server's lock with it: the rollback takes it again first.
+    expect(fake.locks).toBeGreaterThan(0);
     expect(interruptedError(server, cut, found).message).toContain("On reconnecting, isc2 was rolled back to the previous configuration (dhcpd was not running the new one) and dhcpd runs with it.");
   });
 

@@ -22,7 +22,7 @@ const able: IscAccess = {
   backupExists: false,
   backupWritable: false,
   lockExists: false,
-  lockReadable: false,
+  lockOwned: false,
   lockDirWritable: true,
   dhcpdPath: "/usr/sbin/dhcpd",
   dhcpdExecutable: true,
@@ -60,7 +60,7 @@ describe("the ISC probe", () => {
       "user=dhcpops",
       "uid=1001",
       ...["config.readable=1", "config.writable=0", "config.owned=0", "dir.writable=0", "dir.sticky=0", "backup.exists=0", "backup.writable=0"],
-      ...["lock.exists=0", "lock.readable=0", "lockdir.writable=0", "dhcpd.path=", "dhcpd.executable=0", "flock.path=/usr/bin/flock", "running.path=/usr/bin/systemctl"],
+      ...["lock.exists=0", "lock.owned=0", "lockdir.writable=0", "dhcpd.path=", "dhcpd.executable=0", "flock.path=/usr/bin/flock", "running.path=/usr/bin/systemctl"],
       "restart.sudo=0",
       "restart.said=sudo: a password is required ",
     ].join("\n");
@@ -98,10 +98,17 @@ describe("what an ISC change needs", () => {
     expect(permissions({ dirSticky: true, configOwned: false, uid: 0 })).toEqual([]);
   });
 
-  it("wants an existing backup writable and an existing lock readable", () => {
+  it("wants a non-root user to own the config, since the file renamed over it must keep the config's owner", () => {
+    const missing = iscMissingPermissions(server, { ...able, configOwned: false });
+    expect(missing.map((m) => m.permission)).toEqual(["replace /etc/dhcp/dhcpd.conf"]);
+    expect(missing[0]!.grant).toBe("the new file must keep the config's owner, which only its owner or root can give: make the SSH user dhcpops the owner of /etc/dhcp/dhcpd.conf, or log in as root");
+    expect(iscMissingPermissions(server, { ...able, configOwned: false, uid: 0 })).toEqual([]);
+  });
+
+  it("wants an existing backup writable and an existing lock owned by the SSH user", () => {
     expect(permissions({ backupExists: true, backupWritable: false })).toEqual(["write the backup /etc/dhcp/dhcpd.conf.pulumi-dhcp-failover.bak"]);
-    expect(permissions({ lockExists: true, lockReadable: false })).toEqual(["take the lock /etc/dhcp/dhcpd.conf.pulumi-dhcp-failover.lock"]);
-    expect(permissions({ lockExists: true, lockReadable: true, lockDirWritable: false })).toEqual([]);
+    expect(permissions({ lockExists: true, lockOwned: false })).toEqual(["take the lock /etc/dhcp/dhcpd.conf.pulumi-dhcp-failover.lock"]);
+    expect(permissions({ lockExists: true, lockOwned: true, lockDirWritable: false })).toEqual([]);
   });
 
   it("says dhcpd is not in a non-root PATH and suggests its full path", () => {

@@ -122,7 +122,7 @@ describe("SSH transport: deadlines", () => {
     const session = await connect();
     try {
       const started = Date.now();
-      await expect(session.writeFile("/etc/dhcp/dhcpd.conf.new", "x")).rejects.toThrow(/^fake1 \(probe@127\.0\.0\.1:\d+\): the SSH connection was lost \(.+\) while writing \/etc\/dhcp\/dhcpd\.conf\.new/);
+      await expect(session.createFile("/etc/dhcp/dhcpd.conf.new", "x", { mode: 0o600 })).rejects.toThrow(/^fake1 \(probe@127\.0\.0\.1:\d+\): the SSH connection was lost \(.+\) while creating \/etc\/dhcp\/dhcpd\.conf\.new/);
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       session.close();
@@ -136,14 +136,14 @@ describe("SSH transport: deadlines", () => {
       channel.write("locked\n");
     };
     const session = await connect();
-    const release = await session.lock("/etc/dhcp/dhcpd.conf.lock", 5);
+    const lock = await session.lock(["flock", "/etc/dhcp/dhcpd.conf.lock"], 10_000, 35_000);
     await new Promise<void>((resolve) => {
       held?.once("close", () => resolve());
       held?.end();
     });
     await pause(300);
     const started = Date.now();
-    await release();
+    await lock.release();
     expect(Date.now() - started).toBeLessThan(1_000);
     session.close();
   });
