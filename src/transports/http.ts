@@ -68,8 +68,12 @@ export class JsonHttpClient {
     return new Promise<HttpAnswer>((resolveAnswer, rejectAnswer) => {
       // The socket timeout below restarts with every byte: a server that trickles its answer, or keeps the
       // connection open without finishing it, is cut off here, timeoutMs after the request started.
+      // Both timers can fire together on a server that said nothing: the message depends on what came, not on
+      // which timer ran first.
+      let answered = false;
       const whole = setTimeout(() => {
-        req.destroy(new HttpTransportError(`no complete answer from ${target.origin} within ${Math.round(request.timeoutMs / 1000)} s`, "ETIMEDOUT"));
+        const what = answered ? "no complete answer" : "no answer";
+        req.destroy(new HttpTransportError(`${what} from ${target.origin} within ${Math.round(request.timeoutMs / 1000)} s`, "ETIMEDOUT"));
       }, request.timeoutMs);
       const resolve = (answer: HttpAnswer) => {
         clearTimeout(whole);
@@ -80,6 +84,7 @@ export class JsonHttpClient {
         rejectAnswer(error);
       };
       const req = send(target, { method: "POST", headers, agent: this.agent }, (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (chunk: Buffer) => {

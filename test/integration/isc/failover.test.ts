@@ -180,7 +180,7 @@ describe("ISC dhcpd failover through the real Pulumi CLI", () => {
     project.writeProgram(iscProgram(info, { ...options, secondaryFailover: { split: 64 } }));
     const refused = await run(project.preview([], { allowFailure: true }));
     expect(refused.code).not.toBe(0);
-    expect(refused.output).toContain("secondary.failover.split: only the primary may set split: move it to isc.split");
+    expect(refused.output).toContain('secondary.failover.split: only the primary may set split (dhcpd: "secondary may not define load balance settings."): move it to isc.split');
 
     const [, second] = info.isc.extraSubnets as [string, string];
     editConfig(0, (text) => text.replace(/range (10\.231\.12\.)/, "range dynamic-bootp $1"));

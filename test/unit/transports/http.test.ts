@@ -40,4 +40,19 @@ describe("JSON over HTTP: the request's deadline", () => {
       client.close();
     }
   }, 10_000);
+
+  it("says no answer, not an incomplete one, when the server never starts answering", async () => {
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const target = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+    const client = new JsonHttpClient(target);
+    try {
+      const error = (await client.post({ url: target, body: { command: "status-get" }, timeoutMs: 1_000 }).catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/^no answer from http:\/\/127\.0\.0\.1:\d+ within 1 s$/);
+    } finally {
+      client.close();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 10_000);
 });
