@@ -5,7 +5,9 @@
  */
 
 const VALUE = String.raw`('(?:[^']|'')*'|"(?:[^"\x60]|\x60.)*"|[^\s;)]+)`;
-const PARAMETER = new RegExp(String.raw`(-(?:SharedSecret|Password|Secret|Passphrase)(?::\s*|\s+))${VALUE}`, "gi");
+// A parameter starts a token: "-Password" after a space or "(", never the tail of a name like Kea's
+// "basic-auth-password", whose next word is prose ("... differs from the program's secret").
+const PARAMETER = new RegExp(String.raw`((?<![\w-])-(?:SharedSecret|Password|Secret|Passphrase)(?::\s*|\s+))${VALUE}`, "gi");
 const SECURE_STRING = new RegExp(String.raw`(ConvertTo-SecureString\s+(?:-String\s+)?)${VALUE}`, "gi");
 
 export function maskPowerShellSecrets(text: string): string {

@@ -64,6 +64,11 @@ describe("the redactor masks secrets found in the content itself", () => {
     expect(redact("Set-X -Password 'plain1'")).toBe("Set-X -Password [secret]");
   });
 
+  it("leaves prose after a property name that ends in -password alone (a drift line must stay readable)", () => {
+    const drift = `FailoverRelationship "lab-kea": on kea1, high-availability.peers.kea2.basic-auth-password differs from the program's secret (neither value is shown)`;
+    expect(redact(drift)).toBe(drift);
+  });
+
   it("URL credentials, HTTP authorization and password= pairs", () => {
     expect(redact("cannot reach http://admin:pw123@192.0.2.1:8000/: ECONNREFUSED")).toBe("cannot reach http://admin:[secret]@192.0.2.1:8000/: ECONNREFUSED");
     expect(redact("Authorization: Basic YWRtaW46cHcxMjM=")).toBe("Authorization: Basic [secret]");
