@@ -16,16 +16,11 @@ import { operationContext } from "../../../src/provider/context";
 import { oneLineInvocation, type PowerShellOutput } from "../../../src/transports/powershell";
 import { powerShellOverSshKey } from "../../../src/transports/powershellOverSsh";
 import { EmulatedSession } from "../../emulator/host.ts";
+import { serially } from "./serially.ts";
 import { addServers, journal, scope, setSshLogon } from "../../emulator/setup.ts";
 
 let dir: string;
 let counter = 0;
-let queue: Promise<unknown> = Promise.resolve();
-function serially<T>(body: () => Promise<T>): Promise<T> {
-  const next = queue.then(body, body);
-  queue = next.catch(() => undefined);
-  return next;
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "winemu-logon-"));

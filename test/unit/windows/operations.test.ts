@@ -13,19 +13,12 @@ import { operationContext } from "../../../src/provider/context";
 import { compareViews, describeDifference } from "../../../src/provider/differences";
 import { localPowerShellKey, oneLineInvocation, type PowerShellOutput } from "../../../src/transports/powershell";
 import { EmulatedSession } from "../../emulator/host.ts";
+import { serially } from "./serially.ts";
 import { addServers, editServer, journal, scope, server, setOptions, setReachable, type ServerSetup } from "../../emulator/setup.ts";
 
 let dir: string;
 let counter = 0;
 
-// The emulator's state lock waits by blocking its thread, which is right for its one-shot processes; here
-// every server shares this thread, so scripts run one after the other.
-let queue: Promise<unknown> = Promise.resolve();
-function serially<T>(body: () => Promise<T>): Promise<T> {
-  const next = queue.then(body, body);
-  queue = next.catch(() => undefined);
-  return next;
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "winemu-ops-"));
